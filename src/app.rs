@@ -1,0 +1,48 @@
+//! Start-up shared by every door: settings, content, store, core.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::content::Catalog;
+use crate::core::Core;
+use crate::settings::Settings;
+use crate::store::Store;
+
+/// Logs go to stderr, so the console door's stdout stays the learner's.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Loads and checks the content, failing with every `path:line` problem.
+pub fn load_catalog(settings: &Settings) -> anyhow::Result<Catalog> {
+    Catalog::load(&settings.prompts_dir).map_err(|diags| {
+        anyhow::anyhow!(
+            "the content in {} has {} problem(s):\n{diags}",
+            settings.prompts_dir.display(),
+            diags.len()
+        )
+    })
+}
+
+/// Content checked, database created and migrated: the core, ready to serve.
+pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
+    let started = Instant::now();
+    let catalog = load_catalog(settings)?;
+    let store = Store::connect(&settings.database)
+        .await
+        .context("starting the store")?;
+    tracing::info!(
+        lessons = catalog.lessons().len(),
+        database = %settings.database.display_target(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "ready"
+    );
+    Ok(Core::new(Arc::new(catalog), store))
+}

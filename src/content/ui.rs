@@ -1,0 +1,72 @@
+//! The bot's own words: `prompts/ui.toml`, one key a text.
+//!
+//! Keys starting `cmd_`/`opt_` are slash-command descriptions (Discord allows
+//! 100 characters) and keys starting `button_` are button labels (80).
+
+use super::template::texts;
+
+texts! { Texts;
+    // Commands, as Discord lists them.
+    cmd_lesson: [], opt_lesson: [], cmd_progress: [], cmd_help: [], cmd_my_data: [], cmd_forget_me: [],
+
+    // Answers that change nothing.
+    unknown_command: [command],
+    lesson_missing: [],
+    unknown_lesson: [lesson, suggestions],
+    unknown_button: [],
+    not_your_button: [],
+    stale_lesson: [lesson],
+    load_failed: [],
+    save_failed: [],
+    saved_but_not_shown: [],
+
+    // Lessons and checklists.
+    lesson_intro: [title, summary],
+    lesson_footer: [index, count, lesson],
+    button_checklist: [],
+    button_quiz: [],
+    button_back_to_lesson: [],
+    button_start_again: [],
+    checklist_title: [],
+    checklist_intro: [],
+    objective_ticked: [number, text],
+    objective_open: [number, text],
+    objective_button: [number, text],
+    checklist_progress: [bar, done, total],
+    checklist_complete: [lesson],
+
+    // /progress and /help.
+    progress_title: [],
+    progress_line: [title, lesson, bar, done, total, last],
+    progress_last_change: [date],
+    progress_not_started: [],
+    help_title: [],
+    help_body: [lessons],
+    help_lesson_line: [lesson, title, summary],
+
+    // /my-data and /forget-me.
+    my_data_title: [],
+    my_data_nothing: [],
+    my_data_intro: [id, since],
+    my_data_marks: [count],
+    my_data_mark_line: [lesson, objective, state, date],
+    my_data_attempts: [count],
+    my_data_attempt_line: [lesson, right, answered, date],
+    my_data_demos: [count],
+    my_data_demo_line: [demo, n, date],
+    my_data_more: [count],
+    my_data_footer: [],
+    word_ticked: [],
+    word_unticked: [],
+    forget_confirm: [],
+    button_forget_yes: [],
+    button_forget_no: [],
+    forget_done: [],
+    forget_cancelled: [],
+
+    // The console door's own chrome.
+    console_welcome: [learner],
+    console_help: [],
+    console_unknown_input: [],
+    console_choices: [],
+}

@@ -1,0 +1,306 @@
+//! Button ids: what a button means, packed into Discord's `custom_id`.
+//!
+//! A button id names the learner the view was drawn for, the action, and the
+//! version of the content it was drawn from, so that a click on an old
+//! message is recognised as stale instead of being applied to content that
+//! changed. Ids arrive from outside and are parsed strictly: anything that is
+//! not exactly what [`ButtonId::encode`] writes is rejected, and the owner
+//! named in an id is only ever used to decide *whose message* a click came
+//! from, never whose state to change (that is always the clicker's).
+
+use std::fmt::Write;
+
+use crate::content::is_valid_id;
+
+/// Discord's limit on a custom_id.
+pub const CUSTOM_ID_MAX: usize = 100;
+
+/// A parsed button id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ButtonId {
+    /// The learner the message was drawn for.
+    pub owner: u64,
+    pub action: Action,
+}
+
+/// What a click asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Show a section of a lesson.
+    Section {
+        lesson: String,
+        version: String,
+        section: String,
+    },
+    /// Show the learner's checklist for a lesson.
+    Checklist { lesson: String, version: String },
+    /// Set one objective to ticked or not (a state, not a toggle, so a click
+    /// delivered twice lands once).
+    Tick {
+        lesson: String,
+        version: String,
+        objective: String,
+        ticked: bool,
+    },
+    /// Start (or resume) the quiz of a lesson.
+    QuizStart { lesson: String, version: String },
+    /// Answer question `question` of an attempt with choice `choice`
+    /// (indexes into the quiz file's order, checked against `version`).
+    QuizAnswer {
+        attempt: i64,
+        version: String,
+        question: u8,
+        choice: u8,
+    },
+    /// Move on to the attempt's next unanswered question.
+    QuizNext { attempt: i64, version: String },
+    /// Tick every objective the quiz showed the learner mastered.
+    QuizTick {
+        lesson: String,
+        version: String,
+        objective: String,
+    },
+    /// Delete everything stored about the learner.
+    ForgetConfirm,
+    /// Keep it.
+    ForgetCancel,
+}
+
+/// Why a custom_id was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed button id")]
+pub struct MalformedButton;
+
+impl ButtonId {
+    pub fn new(owner: u64, action: Action) -> Self {
+        ButtonId { owner, action }
+    }
+
+    /// The custom_id for this button; always at most [`CUSTOM_ID_MAX`] long
+    /// for ids that pass [`is_valid_id`].
+    pub fn encode(&self) -> String {
+        let mut s = String::with_capacity(64);
+        let o = self.owner;
+        let _ = match &self.action {
+            Action::Section {
+                lesson,
+                version,
+                section,
+            } => write!(s, "sec:{o}:{lesson}:{version}:{section}"),
+            Action::Checklist { lesson, version } => write!(s, "chk:{o}:{lesson}:{version}"),
+            Action::Tick {
+                lesson,
+                version,
+                objective,
+                ticked,
+            } => {
+                write!(
+                    s,
+                    "tick:{o}:{lesson}:{version}:{objective}:{}",
+                    u8::from(*ticked)
+                )
+            }
+            Action::QuizStart { lesson, version } => write!(s, "qs:{o}:{lesson}:{version}"),
+            Action::QuizAnswer {
+                attempt,
+                version,
+                question,
+                choice,
+            } => {
+                write!(s, "qa:{o}:{attempt}:{version}:{question}:{choice}")
+            }
+            Action::QuizNext { attempt, version } => write!(s, "qn:{o}:{attempt}:{version}"),
+            Action::QuizTick {
+                lesson,
+                version,
+                objective,
+            } => write!(s, "qt:{o}:{lesson}:{version}:{objective}"),
+            Action::ForgetConfirm => write!(s, "fy:{o}"),
+            Action::ForgetCancel => write!(s, "fn:{o}"),
+        };
+        debug_assert!(s.len() <= CUSTOM_ID_MAX, "custom_id too long: {s}");
+        s
+    }
+
+    /// Parses a custom_id exactly as [`encode`](Self::encode) writes it.
+    pub fn parse(raw: &str) -> Result<ButtonId, MalformedButton> {
+        if raw.is_empty() || raw.len() > CUSTOM_ID_MAX {
+            return Err(MalformedButton);
+        }
+        let parts: Vec<&str> = raw.split(':').collect();
+        let (verb, rest) = parts.split_first().ok_or(MalformedButton)?;
+        let (owner, args) = rest.split_first().ok_or(MalformedButton)?;
+        let owner = snowflake(owner)?;
+        let action = match (*verb, args) {
+            ("sec", [l, v, s]) => Action::Section {
+                lesson: id(l)?,
+                version: version(v)?,
+                section: id(s)?,
+            },
+            ("chk", [l, v]) => Action::Checklist {
+                lesson: id(l)?,
+                version: version(v)?,
+            },
+            ("tick", [l, v, o, t]) => Action::Tick {
+                lesson: id(l)?,
+                version: version(v)?,
+                objective: id(o)?,
+                ticked: match *t {
+                    "1" => true,
+                    "0" => false,
+                    _ => return Err(MalformedButton),
+                },
+            },
+            ("qs", [l, v]) => Action::QuizStart {
+                lesson: id(l)?,
+                version: version(v)?,
+            },
+            ("qa", [a, v, q, c]) => Action::QuizAnswer {
+                attempt: attempt(a)?,
+                version: version(v)?,
+                question: small(q)?,
+                choice: small(c)?,
+            },
+            ("qn", [a, v]) => Action::QuizNext {
+                attempt: attempt(a)?,
+                version: version(v)?,
+            },
+            ("qt", [l, v, o]) => Action::QuizTick {
+                lesson: id(l)?,
+                version: version(v)?,
+                objective: id(o)?,
+            },
+            ("fy", []) => Action::ForgetConfirm,
+            ("fn", []) => Action::ForgetCancel,
+            _ => return Err(MalformedButton),
+        };
+        Ok(ButtonId { owner, action })
+    }
+}
+
+fn id(s: &str) -> Result<String, MalformedButton> {
+    is_valid_id(s).then(|| s.to_string()).ok_or(MalformedButton)
+}
+
+fn version(s: &str) -> Result<String, MalformedButton> {
+    (s.len() == 8
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    .then(|| s.to_string())
+    .ok_or(MalformedButton)
+}
+
+/// Digits only: `u64::from_str` would also take a leading `+`.
+fn digits(s: &str) -> Result<u64, MalformedButton> {
+    if s.is_empty()
+        || s.len() > 20
+        || !s.bytes().all(|b| b.is_ascii_digit())
+        || (s.len() > 1 && s.starts_with('0'))
+    {
+        return Err(MalformedButton);
+    }
+    s.parse().map_err(|_| MalformedButton)
+}
+
+fn snowflake(s: &str) -> Result<u64, MalformedButton> {
+    digits(s).and_then(|n| if n == 0 { Err(MalformedButton) } else { Ok(n) })
+}
+
+fn attempt(s: &str) -> Result<i64, MalformedButton> {
+    snowflake(s).and_then(|n| i64::try_from(n).map_err(|_| MalformedButton))
+}
+
+fn small(s: &str) -> Result<u8, MalformedButton> {
+    digits(s).and_then(|n| u8::try_from(n).map_err(|_| MalformedButton))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn long_id() -> String {
+        "a".repeat(crate::content::ID_MAX)
+    }
+
+    fn every_action() -> Vec<Action> {
+        let (l, v) = (long_id(), "0123abcd".to_string());
+        vec![
+            Action::Section {
+                lesson: l.clone(),
+                version: v.clone(),
+                section: l.clone(),
+            },
+            Action::Checklist {
+                lesson: l.clone(),
+                version: v.clone(),
+            },
+            Action::Tick {
+                lesson: l.clone(),
+                version: v.clone(),
+                objective: l.clone(),
+                ticked: true,
+            },
+            Action::Tick {
+                lesson: l.clone(),
+                version: v.clone(),
+                objective: l.clone(),
+                ticked: false,
+            },
+            Action::QuizStart {
+                lesson: l.clone(),
+                version: v.clone(),
+            },
+            Action::QuizAnswer {
+                attempt: i64::MAX,
+                version: v.clone(),
+                question: 49,
+                choice: 3,
+            },
+            Action::QuizNext {
+                attempt: i64::MAX,
+                version: v.clone(),
+            },
+            Action::QuizTick {
+                lesson: l.clone(),
+                version: v.clone(),
+                objective: l,
+            },
+            Action::ForgetConfirm,
+            Action::ForgetCancel,
+        ]
+    }
+
+    #[test]
+    fn every_button_round_trips_and_fits_discords_limit_at_maximum_sizes() {
+        for action in every_action() {
+            let b = ButtonId::new(u64::MAX, action);
+            let raw = b.encode();
+            assert!(raw.len() <= CUSTOM_ID_MAX, "{raw} is {} long", raw.len());
+            assert_eq!(ButtonId::parse(&raw), Ok(b));
+        }
+    }
+
+    #[test]
+    fn tampered_ids_are_refused() {
+        for raw in [
+            "",
+            "sec",
+            "sec:1:async:0123abcd",
+            "sec:0:async:0123abcd:overview",
+            "sec:+1:async:0123abcd:overview",
+            "sec:01:async:0123abcd:overview",
+            "sec:1:Async:0123abcd:overview",
+            "sec:1:async:0123ABCD:overview",
+            "sec:1:async:0123abc:overview",
+            "sec:1:async:0123abcd:overview:extra",
+            "tick:1:async:0123abcd:x:2",
+            "qa:1:0:0123abcd:1:1",
+            "qa:1:5:0123abcd:256:1",
+            "fy:1:now",
+            "zz:1",
+            "sec:99999999999999999999999:async:0123abcd:overview",
+        ] {
+            assert_eq!(ButtonId::parse(raw), Err(MalformedButton), "{raw:?}");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The one narrow way the core reaches Discord after its first answer.
+//!
+//! Slow work (the demos) answers with a deferral first, then edits that
+//! answer as it goes. Each door delivers those edits its own way: the Discord
+//! doors through the interaction's webhook token, the console by printing.
+
+use async_trait::async_trait;
+use serenity::builder::{Builder, CreateInteractionResponseFollowup, EditInteractionResponse};
+
+/// What comes after the first answer to an interaction.
+#[async_trait]
+pub trait Followup: Send + Sync {
+    /// Replaces the original (possibly deferred) answer.
+    async fn edit_original(&self, token: &str, edit: EditInteractionResponse)
+        -> anyhow::Result<()>;
+    /// Sends another message after the first answer.
+    async fn send_followup(
+        &self,
+        token: &str,
+        message: CreateInteractionResponseFollowup,
+    ) -> anyhow::Result<()>;
+}
+
+/// Delivers through Discord's REST API with serenity's HTTP client (both
+/// Discord doors use it; the token authorises the webhook, not the bot).
+pub struct DiscordFollowup {
+    pub http: std::sync::Arc<serenity::http::Http>,
+}
+
+#[async_trait]
+impl Followup for DiscordFollowup {
+    async fn edit_original(
+        &self,
+        token: &str,
+        edit: EditInteractionResponse,
+    ) -> anyhow::Result<()> {
+        edit.execute(self.http.as_ref(), token).await?;
+        Ok(())
+    }
+
+    async fn send_followup(
+        &self,
+        token: &str,
+        message: CreateInteractionResponseFollowup,
+    ) -> anyhow::Result<()> {
+        message.execute(self.http.as_ref(), (None, token)).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,125 @@
+//! Small pieces every view shares: notices, button rows, bars, truncation.
+
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateInteractionResponse,
+    CreateInteractionResponseMessage,
+};
+
+/// The colour of tutorbot's embeds.
+pub const COLOUR: u32 = 0x5865F2;
+/// Green, for a completed checklist.
+pub const COLOUR_DONE: u32 = 0x57F287;
+
+/// Discord allows 5 buttons a row and 5 rows a message.
+pub const BUTTONS_PER_ROW: usize = 5;
+pub const ROWS_MAX: usize = 5;
+
+/// A short ephemeral answer that changes nothing.
+pub fn notice(text: &str) -> CreateInteractionResponse {
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content(truncate(text, 2000))
+            .ephemeral(true),
+    )
+}
+
+/// A short ephemeral answer with buttons (e.g. "start again").
+pub fn notice_with(text: &str, buttons: Vec<CreateButton>) -> CreateInteractionResponse {
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content(truncate(text, 2000))
+            .components(rows(buttons))
+            .ephemeral(true),
+    )
+}
+
+/// A view: answers a command with a new ephemeral message, or a click on the
+/// learner's own message by updating that message in place.
+pub fn show(
+    in_place: bool,
+    content: Option<String>,
+    embed: CreateEmbed,
+    components: Vec<CreateActionRow>,
+) -> CreateInteractionResponse {
+    let mut msg = CreateInteractionResponseMessage::new()
+        .embed(embed)
+        .components(components)
+        .content(content.unwrap_or_default());
+    if in_place {
+        CreateInteractionResponse::UpdateMessage(msg)
+    } else {
+        msg = msg.ephemeral(true);
+        CreateInteractionResponse::Message(msg)
+    }
+}
+
+/// Buttons packed into rows of five, at most five rows.
+pub fn rows(buttons: Vec<CreateButton>) -> Vec<CreateActionRow> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    for b in buttons {
+        row.push(b);
+        if row.len() == BUTTONS_PER_ROW {
+            rows.push(CreateActionRow::Buttons(std::mem::take(&mut row)));
+        }
+    }
+    if !row.is_empty() {
+        rows.push(CreateActionRow::Buttons(row));
+    }
+    rows.truncate(ROWS_MAX);
+    rows
+}
+
+/// A button with a label cut to Discord's 80 characters.
+pub fn button(custom_id: String, label: &str, style: ButtonStyle) -> CreateButton {
+    CreateButton::new(custom_id)
+        .label(truncate(label, 80))
+        .style(style)
+}
+
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// A ten-cell bar: `██████░░░░`.
+pub fn bar(done: usize, total: usize) -> String {
+    let cells = 10;
+    let filled = if total == 0 {
+        0
+    } else {
+        (done * cells + total / 2) / total
+    }
+    .min(cells);
+    format!("{}{}", "█".repeat(filled), "░".repeat(cells - filled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_counts_characters_not_bytes() {
+        assert_eq!(truncate("héllo", 5), "héllo");
+        assert_eq!(truncate("héllo wörld", 6), "héllo…");
+    }
+
+    #[test]
+    fn bar_rounds_to_the_nearest_cell() {
+        assert_eq!(bar(0, 6), "░░░░░░░░░░");
+        assert_eq!(bar(3, 6), "█████░░░░░");
+        assert_eq!(bar(6, 6), "██████████");
+        assert_eq!(bar(0, 0), "░░░░░░░░░░");
+    }
+
+    #[test]
+    fn rows_never_exceed_discords_grid() {
+        let buttons = (0..30).map(|i| CreateButton::new(i.to_string())).collect();
+        assert_eq!(rows(buttons).len(), ROWS_MAX);
+    }
+}

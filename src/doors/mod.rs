@@ -1,0 +1,5 @@
+//! The doors: thin adapters that turn their input into an `Interaction`,
+//! call the core, and deliver its answer.
+
+pub mod console;
+pub mod wire;
