@@ -1,0 +1,156 @@
+//! Shared test support: a core on a fresh database, interactions as Discord
+//! sends them, and helpers to read the answers.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+use serenity::all::{CreateInteractionResponseFollowup, EditInteractionResponse, Interaction};
+use sqlx::PgPool;
+use tokio::sync::mpsc;
+use tutorbot::content::Catalog;
+use tutorbot::core::{Answer, Core, Followup};
+use tutorbot::doors::wire::{self, ConsoleUser};
+use tutorbot::store::Store;
+
+/// The repository's own prompts/ folder.
+pub fn prompts_dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))
+}
+
+pub fn catalog() -> Catalog {
+    Catalog::load(prompts_dir()).unwrap_or_else(|d| panic!("the shipped content must load:\n{d}"))
+}
+
+/// A core over the shipped content and the test's fresh database.
+pub fn core(pool: PgPool) -> Core {
+    Core::new(Arc::new(catalog()), Store::from_pool(pool))
+}
+
+/// Followups recorded on a channel, in order.
+pub struct Recorder {
+    pub tx: mpsc::UnboundedSender<Value>,
+}
+
+#[async_trait::async_trait]
+impl Followup for Recorder {
+    async fn edit_original(
+        &self,
+        _token: &str,
+        edit: EditInteractionResponse,
+    ) -> anyhow::Result<()> {
+        self.tx.send(serde_json::to_value(&edit)?)?;
+        Ok(())
+    }
+    async fn send_followup(
+        &self,
+        _token: &str,
+        m: CreateInteractionResponseFollowup,
+    ) -> anyhow::Result<()> {
+        self.tx.send(serde_json::to_value(&m)?)?;
+        Ok(())
+    }
+}
+
+pub fn recorder() -> (Arc<dyn Followup>, mpsc::UnboundedReceiver<Value>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    (Arc::new(Recorder { tx }), rx)
+}
+
+/// A learner with a name, and a counter for unique interaction ids.
+pub struct Learner {
+    pub user: ConsoleUser,
+    seq: std::sync::atomic::AtomicU64,
+}
+
+impl Learner {
+    pub fn new(name: &str) -> Self {
+        Learner {
+            user: ConsoleUser::named(name),
+            seq: Default::default(),
+        }
+    }
+
+    pub fn id(&self) -> u64 {
+        self.user.id
+    }
+
+    fn next(&self) -> u64 {
+        self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+    }
+
+    pub fn command(&self, name: &str, options: Vec<Value>) -> Interaction {
+        wire::command(&self.user, name, options, self.next()).expect("valid command payload")
+    }
+
+    pub fn lesson(&self, id: &str) -> Interaction {
+        self.command(
+            "lesson",
+            vec![serde_json::json!({"name": "lesson", "type": 3, "value": id})],
+        )
+    }
+
+    pub fn click(&self, custom_id: &str) -> Interaction {
+        wire::component(&self.user, custom_id, self.next()).expect("valid click payload")
+    }
+}
+
+/// Calls the core and returns the answer as Discord would receive it.
+pub async fn ask(core: &Core, interaction: &Interaction) -> (Answer, Value) {
+    let (f, _rx) = recorder();
+    let answer = core.handle(interaction, f).await;
+    let json = serde_json::to_value(&answer.response).expect("responses serialize");
+    (answer, json)
+}
+
+/// Every button (custom_id, label, style) in a response's data.
+pub fn buttons(response: &Value) -> Vec<(String, String, u64)> {
+    let data = response.get("data").unwrap_or(response);
+    data["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| {
+            Some((
+                b["custom_id"].as_str()?.to_string(),
+                b["label"].as_str().unwrap_or_default().to_string(),
+                b["style"].as_u64().unwrap_or_default(),
+            ))
+        })
+        .collect()
+}
+
+/// The custom_id of the first button whose label contains `label`.
+pub fn button(response: &Value, label: &str) -> String {
+    buttons(response)
+        .into_iter()
+        .find(|(_, l, _)| l.contains(label))
+        .unwrap_or_else(|| panic!("no button labelled {label:?} in {response:#}"))
+        .0
+}
+
+/// All the text a learner would read in a response.
+pub fn text(response: &Value) -> String {
+    let data = response.get("data").unwrap_or(response);
+    let mut out = String::new();
+    if let Some(c) = data["content"].as_str() {
+        out.push_str(c);
+        out.push('\n');
+    }
+    for e in data["embeds"].as_array().into_iter().flatten() {
+        for key in ["title", "description"] {
+            if let Some(t) = e[key].as_str() {
+                out.push_str(t);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Whether a response is an ephemeral new message (flags bit 64).
+pub fn is_ephemeral(response: &Value) -> bool {
+    response["type"] == 4 && response["data"]["flags"].as_u64().unwrap_or(0) & 64 == 64
+}
