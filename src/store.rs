@@ -314,6 +314,308 @@ impl Store {
     }
 }
 
+/// A quiz attempt and the answers it holds so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub id: i64,
+    pub learner: LearnerId,
+    pub lesson_id: String,
+    pub version: String,
+    pub seed: i64,
+    pub finished: bool,
+    pub answers: Vec<Answered>,
+}
+
+/// One recorded answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answered {
+    pub question_id: String,
+    pub choice_id: String,
+    pub correct: bool,
+}
+
+/// The answer that counts for a question, and whether this call recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub choice_id: String,
+    pub correct: bool,
+    /// False when an earlier click (or Discord's retry) already answered.
+    pub first: bool,
+}
+
+/// How a server's learners did on one question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionStats {
+    pub question_id: String,
+    pub takers: i64,
+    pub right: i64,
+    /// The wrong choice picked most, and how often.
+    pub top_wrong: Option<(String, i64)>,
+}
+
+impl Store {
+    /// The learner's open attempt at a lesson's quiz, or a new one. An open
+    /// attempt drawn from another version of the quiz is closed as abandoned
+    /// and a fresh one begins. One transaction, serialised per learner, so
+    /// two instances starting the same quiz at once agree on one attempt.
+    pub async fn open_attempt(
+        &self,
+        learner: LearnerId,
+        guild: Option<u64>,
+        lesson: &str,
+        version: &str,
+        seed: i64,
+    ) -> Result<Attempt, StoreError> {
+        let id = to_db(learner);
+        let mut tx = self.pool.begin().await.map_err(op("starting a quiz"))?;
+        sqlx::query("INSERT INTO learners (id) VALUES ($1) ON CONFLICT (id) DO NOTHING")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(op("starting a quiz"))?;
+        sqlx::query("SELECT 1 FROM learners WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(op("starting a quiz"))?;
+        let open: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, quiz_version FROM quiz_attempts
+             WHERE learner_id = $1 AND lesson_id = $2 AND finished_at IS NULL",
+        )
+        .bind(id)
+        .bind(lesson)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(op("starting a quiz"))?;
+        let attempt_id = match open {
+            Some((attempt, v)) if v == version => attempt,
+            other => {
+                if let Some((stale, _)) = other {
+                    sqlx::query("UPDATE quiz_attempts SET finished_at = now(), abandoned = true WHERE id = $1")
+                        .bind(stale)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(op("closing a stale quiz attempt"))?;
+                }
+                sqlx::query_scalar(
+                    "INSERT INTO quiz_attempts (learner_id, guild_id, lesson_id, quiz_version, seed)
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(id)
+                .bind(guild.map(|g| g as i64))
+                .bind(lesson)
+                .bind(version)
+                .bind(seed)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(op("starting a quiz"))?
+            }
+        };
+        tx.commit().await.map_err(op("starting a quiz"))?;
+        self.attempt(attempt_id).await?.ok_or(StoreError {
+            op: "starting a quiz",
+            source: sqlx::Error::RowNotFound,
+        })
+    }
+
+    /// An attempt with its answers, if it exists.
+    pub async fn attempt(&self, attempt: i64) -> Result<Option<Attempt>, StoreError> {
+        let row = sqlx::query(
+            "SELECT learner_id, lesson_id, quiz_version, seed, finished_at IS NOT NULL
+             FROM quiz_attempts WHERE id = $1",
+        )
+        .bind(attempt)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(op("reading a quiz attempt"))?;
+        let Some(row) = row else { return Ok(None) };
+        let answers = sqlx::query_as::<_, (String, String, bool)>(
+            "SELECT question_id, choice_id, correct FROM quiz_answers
+             WHERE attempt_id = $1 ORDER BY answered_at, question_id",
+        )
+        .bind(attempt)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(op("reading quiz answers"))?
+        .into_iter()
+        .map(|(question_id, choice_id, correct)| Answered {
+            question_id,
+            choice_id,
+            correct,
+        })
+        .collect();
+        Ok(Some(Attempt {
+            id: attempt,
+            learner: row.get::<i64, _>(0) as u64,
+            lesson_id: row.get(1),
+            version: row.get(2),
+            seed: row.get(3),
+            finished: row.get(4),
+            answers,
+        }))
+    }
+
+    /// Records an answer unless the question was already answered, and
+    /// returns the answer that counts. `None` when the attempt is not the
+    /// learner's or is closed. One statement: the first answer wins, however
+    /// many clicks, retries or instances race.
+    pub async fn record_answer(
+        &self,
+        attempt: i64,
+        learner: LearnerId,
+        question: &str,
+        choice: &str,
+        correct: bool,
+    ) -> Result<Option<Recorded>, StoreError> {
+        let row: Option<(String, bool, bool)> = sqlx::query_as(
+            "WITH inserted AS (
+                 INSERT INTO quiz_answers (attempt_id, question_id, choice_id, correct)
+                 SELECT $1, $3, $4, $5
+                 WHERE EXISTS (SELECT 1 FROM quiz_attempts
+                               WHERE id = $1 AND learner_id = $2 AND finished_at IS NULL)
+                 ON CONFLICT (attempt_id, question_id) DO NOTHING
+                 RETURNING choice_id, correct
+             )
+             SELECT choice_id, correct, true FROM inserted
+             UNION ALL
+             SELECT a.choice_id, a.correct, false FROM quiz_answers a
+             JOIN quiz_attempts t ON t.id = a.attempt_id AND t.learner_id = $2
+             WHERE a.attempt_id = $1 AND a.question_id = $3",
+        )
+        .bind(attempt)
+        .bind(to_db(learner))
+        .bind(question)
+        .bind(choice)
+        .bind(correct)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(op("saving a quiz answer"))?;
+        if let Some((choice_id, correct, first)) = row {
+            return Ok(Some(Recorded {
+                choice_id,
+                correct,
+                first,
+            }));
+        }
+        // A concurrent click committed its answer while ours waited on the
+        // conflict: our statement's snapshot could not see it, a new one can.
+        let winner: Option<(String, bool)> = sqlx::query_as(
+            "SELECT a.choice_id, a.correct FROM quiz_answers a
+             JOIN quiz_attempts t ON t.id = a.attempt_id AND t.learner_id = $2
+             WHERE a.attempt_id = $1 AND a.question_id = $3",
+        )
+        .bind(attempt)
+        .bind(to_db(learner))
+        .bind(question)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(op("reading a quiz answer"))?;
+        Ok(winner.map(|(choice_id, correct)| Recorded {
+            choice_id,
+            correct,
+            first: false,
+        }))
+    }
+
+    /// Closes an attempt (idempotent).
+    pub async fn finish_attempt(&self, attempt: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE quiz_attempts SET finished_at = now() WHERE id = $1 AND finished_at IS NULL",
+        )
+        .bind(attempt)
+        .execute(&self.pool)
+        .await
+        .map_err(op("finishing a quiz"))?;
+        Ok(())
+    }
+
+    /// The learner's newest finished (not abandoned) attempt at a lesson.
+    pub async fn last_finished_attempt(
+        &self,
+        learner: LearnerId,
+        lesson: &str,
+    ) -> Result<Option<Attempt>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM quiz_attempts
+             WHERE learner_id = $1 AND lesson_id = $2 AND finished_at IS NOT NULL AND NOT abandoned
+             ORDER BY finished_at DESC, id DESC LIMIT 1",
+        )
+        .bind(to_db(learner))
+        .bind(lesson)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(op("reading quiz attempts"))?;
+        match id {
+            Some(id) => self.attempt(id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Per question of a lesson's quiz, in one server: how many answered,
+    /// how many right, and the wrong choice picked most.
+    pub async fn quiz_stats(
+        &self,
+        guild: u64,
+        lesson: &str,
+    ) -> Result<Vec<QuestionStats>, StoreError> {
+        let rows: Vec<(String, i64, i64, Option<String>, Option<i64>)> = sqlx::query_as(
+            "WITH answers AS (
+                 SELECT q.question_id, q.choice_id, q.correct
+                 FROM quiz_answers q JOIN quiz_attempts a ON a.id = q.attempt_id
+                 WHERE a.guild_id = $1 AND a.lesson_id = $2
+             ),
+             wrong AS (
+                 SELECT DISTINCT ON (question_id) question_id, choice_id, count(*) AS picks
+                 FROM answers WHERE NOT correct
+                 GROUP BY question_id, choice_id
+                 ORDER BY question_id, count(*) DESC, choice_id
+             )
+             SELECT a.question_id, count(*), count(*) FILTER (WHERE a.correct), w.choice_id, max(w.picks)
+             FROM answers a LEFT JOIN wrong w USING (question_id)
+             GROUP BY a.question_id, w.choice_id
+             ORDER BY a.question_id",
+        )
+        .bind(guild as i64)
+        .bind(lesson)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(op("reading quiz statistics"))?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(question_id, takers, right, choice, picks)| QuestionStats {
+                    question_id,
+                    takers,
+                    right,
+                    top_wrong: choice.zip(picks),
+                },
+            )
+            .collect())
+    }
+
+    /// Each lesson's best finished score for a learner: (lesson, right, answered).
+    pub async fn best_scores(
+        &self,
+        learner: LearnerId,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        sqlx::query_as(
+            "SELECT DISTINCT ON (lesson_id) lesson_id, right_count, answered FROM (
+                 SELECT a.lesson_id, a.id,
+                        count(q.question_id) FILTER (WHERE q.correct) AS right_count,
+                        count(q.question_id) AS answered
+                 FROM quiz_attempts a JOIN quiz_answers q ON q.attempt_id = a.id
+                 WHERE a.learner_id = $1 AND a.finished_at IS NOT NULL AND NOT a.abandoned
+                 GROUP BY a.id
+             ) scores
+             ORDER BY lesson_id, right_count DESC, answered",
+        )
+        .bind(to_db(learner))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(op("reading quiz scores"))
+    }
+}
+
 /// The first line of a connection error, without anything URL-shaped.
 fn short_reason(e: &sqlx::Error) -> String {
     let text = match e {

@@ -170,3 +170,30 @@ fn tutorbot_check_passes_on_the_shipped_content_and_fails_with_path_and_line() {
     assert!(err.contains("broken/lesson.toml:3:"), "{err}");
     assert!(err.contains("ui.toml:1: cannot read"), "{err}");
 }
+
+#[sqlx::test]
+async fn a_quiz_resumes_after_the_console_process_restarts(pool: PgPool) {
+    let url = url_of(&pool).await;
+    let count = support::catalog()
+        .lesson("python-setup")
+        .unwrap()
+        .quiz
+        .as_ref()
+        .unwrap()
+        .questions
+        .len();
+    let first = console(&url, "ada", "/quiz python-setup\n1\n");
+    assert!(first.contains(&format!("Question 1 of {count}")), "{first}");
+    assert!(first.contains(&format!("1 of {count} answered")), "{first}");
+
+    let second = console(&url, "ada", "/quiz python-setup\n");
+    assert!(
+        second.contains(&format!("Question 2 of {count}")),
+        "{second}"
+    );
+    let answers: i64 = sqlx::query_scalar("SELECT count(*) FROM quiz_answers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(answers, 1);
+}

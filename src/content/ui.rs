@@ -7,7 +7,7 @@ use super::template::texts;
 
 texts! { Texts;
     // Commands, as Discord lists them.
-    cmd_lesson: [], opt_lesson: [], cmd_progress: [], cmd_help: [], cmd_my_data: [], cmd_forget_me: [],
+    cmd_lesson: [], opt_lesson: [], cmd_quiz: [], cmd_quiz_stats: [], cmd_progress: [], cmd_help: [], cmd_my_data: [], cmd_forget_me: [],
 
     // Answers that change nothing.
     unknown_command: [command],
@@ -35,9 +35,42 @@ texts! { Texts;
     checklist_progress: [bar, done, total],
     checklist_complete: [lesson],
 
+    // Quizzes.
+    quiz_none: [lesson],
+    quiz_question_title: [index, count],
+    quiz_footer: [answered, count, lesson],
+    quiz_right: [],
+    quiz_wrong: [choice, why],
+    quiz_right_answer: [answer],
+    quiz_explanation: [explanation],
+    quiz_already_answered: [],
+    button_next: [],
+    button_results: [],
+    button_retake: [],
+    quiz_results_title: [],
+    quiz_score: [right, total],
+    quiz_objective_mastered: [text, right, total],
+    quiz_objective_review: [text, right, total, section],
+    quiz_offer_ticks: [],
+    button_tick_objective: [text],
+    quiz_ticked: [text],
+    quiz_not_mastered: [],
+    quiz_not_yours: [],
+    button_own_quiz: [],
+    quiz_stale: [lesson],
+    quiz_stats_title: [lesson],
+    quiz_stats_line: [number, prompt, takers, percent, wrong],
+    quiz_stats_wrong: [choice, picks],
+    quiz_stats_no_wrong: [],
+    quiz_stats_empty: [],
+    quiz_stats_guild_only: [],
+    quiz_stats_forbidden: [],
+
     // /progress and /help.
     progress_title: [],
-    progress_line: [title, lesson, bar, done, total, last],
+    progress_line: [title, lesson, bar, done, total, last, quiz],
+    progress_quiz: [right, total],
+    progress_no_quiz: [],
     progress_last_change: [date],
     progress_not_started: [],
     help_title: [],

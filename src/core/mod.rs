@@ -8,7 +8,7 @@
 //! nothing in a door.
 //!
 //! Layout: [`button`] packs and parses button ids; [`lesson`] serves lessons
-//! and checklists; [`progress`] and [`account`] serve `/progress`, `/my-data`
+//! and checklists; [`quiz`] runs quizzes; [`progress`] and [`account`] serve `/progress`, `/my-data`
 //! and `/forget-me`; [`commands`] declares the slash commands; [`view`] holds
 //! the small helpers every view shares.
 
@@ -18,6 +18,7 @@ pub mod commands;
 pub mod followup;
 pub mod lesson;
 pub mod progress;
+pub mod quiz;
 pub mod view;
 
 use std::sync::Arc;
@@ -111,6 +112,14 @@ impl Core {
                 Some(id) => lesson::open(self, who, &id),
                 None => Answer::refused(view::notice(texts.lesson_missing.as_str())),
             },
+            "quiz" => match string_option(cmd, "lesson") {
+                Some(id) => quiz::start(self, who, &id, false).await,
+                None => Answer::refused(view::notice(texts.lesson_missing.as_str())),
+            },
+            "quiz-stats" => match string_option(cmd, "lesson") {
+                Some(id) => quiz::stats(self, cmd, &id).await,
+                None => Answer::refused(view::notice(texts.lesson_missing.as_str())),
+            },
             "progress" => progress::show(self, who).await,
             "help" => Answer::ok(progress::help(self)),
             "my-data" => account::my_data(self, who).await,
@@ -172,11 +181,25 @@ impl Core {
             Action::ForgetConfirm | Action::ForgetCancel => {
                 Answer::refused(view::notice(self.catalog.texts.not_your_button.as_str()))
             }
-            Action::QuizStart { .. }
-            | Action::QuizAnswer { .. }
-            | Action::QuizNext { .. }
-            | Action::QuizTick { .. } => {
-                Answer::refused(view::notice(self.catalog.texts.unknown_button.as_str()))
+            Action::QuizStart { lesson, version } => {
+                quiz::start_click(self, who, own, &lesson, &version).await
+            }
+            Action::QuizAnswer {
+                attempt,
+                version,
+                question,
+                choice,
+            } => quiz::answer(self, who, attempt, &version, question, choice).await,
+            Action::QuizNext { attempt, version } => {
+                quiz::next_click(self, who, attempt, &version).await
+            }
+            Action::QuizTick {
+                lesson,
+                version,
+                objective,
+            } if own => quiz::tick_click(self, who, &lesson, &version, &objective).await,
+            Action::QuizTick { .. } => {
+                Answer::refused(view::notice(self.catalog.texts.not_your_button.as_str()))
             }
         }
     }

@@ -15,6 +15,13 @@ pub async fn show(core: &Core, who: Learner) -> Answer {
             return Answer::failed(view::notice(texts.load_failed.as_str()));
         }
     };
+    let scores = match core.store.best_scores(who.id).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, source = ?e.source, "scores read failed");
+            return Answer::failed(view::notice(texts.load_failed.as_str()));
+        }
+    };
     let mut lines = Vec::new();
     for lesson in core.catalog.lessons() {
         let mine: Vec<_> = marks.iter().filter(|m| m.lesson_id == lesson.id).collect();
@@ -30,6 +37,12 @@ pub async fn show(core: &Core, who: Learner) -> Answer {
                 .fill(&[("date", &t.format("%Y-%m-%d"))]),
             None => texts.progress_not_started.as_str().to_string(),
         };
+        let quiz = match scores.iter().find(|(l, _, _)| *l == lesson.id) {
+            Some((_, right, answered)) => texts
+                .progress_quiz
+                .fill(&[("right", right), ("total", answered)]),
+            None => texts.progress_no_quiz.as_str().to_string(),
+        };
         lines.push(texts.progress_line.fill(&[
             ("title", &lesson.title),
             ("lesson", &lesson.id),
@@ -37,6 +50,7 @@ pub async fn show(core: &Core, who: Learner) -> Answer {
             ("done", &done),
             ("total", &total),
             ("last", &last),
+            ("quiz", &quiz),
         ]));
     }
     let embed = CreateEmbed::new()

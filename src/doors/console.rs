@@ -236,9 +236,9 @@ fn render(data: &Value, buttons: &mut Vec<Shown>) -> String {
                     disabled,
                 });
                 let mark = match (b["style"].as_u64(), disabled) {
-                    (_, true) => "·",
                     (Some(3), _) => "✓",
-                    (Some(4), _) => "!",
+                    (Some(4), _) => "✗",
+                    (_, true) => "·",
                     _ => "",
                 };
                 line.push(format!(
