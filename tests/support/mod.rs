@@ -2,6 +2,9 @@
 //! sends them, and helpers to read the answers.
 #![allow(dead_code)]
 
+pub mod fake_discord;
+pub mod fixtures;
+
 use std::path::Path;
 use std::sync::Arc;
 
