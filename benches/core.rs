@@ -17,10 +17,18 @@ struct Quiet;
 
 #[async_trait::async_trait]
 impl Followup for Quiet {
-    async fn edit_original(&self, _: &str, _: serenity::all::EditInteractionResponse) -> anyhow::Result<()> {
+    async fn edit_original(
+        &self,
+        _: &str,
+        _: serenity::all::EditInteractionResponse,
+    ) -> anyhow::Result<()> {
         Ok(())
     }
-    async fn send_followup(&self, _: &str, _: serenity::all::CreateInteractionResponseFollowup) -> anyhow::Result<()> {
+    async fn send_followup(
+        &self,
+        _: &str,
+        _: serenity::all::CreateInteractionResponseFollowup,
+    ) -> anyhow::Result<()> {
         Ok(())
     }
 }
@@ -39,14 +47,25 @@ fn pct(v: &[Duration], p: f64) -> Duration {
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0)))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .unwrap_or("0")
+                    .parse()
+                    .unwrap_or(0)
+            })
+        })
         .unwrap_or(0)
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let (server, _) = base.rsplit_once('/').expect("DATABASE_URL ends in /database");
+    let base = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let (server, _) = base
+        .rsplit_once('/')
+        .expect("DATABASE_URL ends in /database");
     let db = format!("tutorbot_bench_{}", std::process::id());
     let url = format!("{server}/{db}");
     let mut settings = Settings::from_lookup(|k| match k {
@@ -75,7 +94,12 @@ async fn main() -> anyhow::Result<()> {
     let core: Core = tutorbot::app::start(&settings).await?;
     let followup: Arc<dyn Followup> = Arc::new(Quiet);
     let user = ConsoleUser::named("bench");
-    let lesson = wire::command(&user, "lesson", vec![serde_json::json!({"name": "lesson", "type": 3, "value": "async"})], 1)?;
+    let lesson = wire::command(
+        &user,
+        "lesson",
+        vec![serde_json::json!({"name": "lesson", "type": 3, "value": "async"})],
+        1,
+    )?;
 
     // /lesson async: the core's answer, serialized as a door would send it.
     for _ in 0..1000 {
@@ -109,15 +133,32 @@ async fn main() -> anyhow::Result<()> {
     core.store.close().await;
 
     let mut admin = sqlx::PgConnection::connect(&base).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&mut admin).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await?;
 
     println!("| measure | median | p99 |");
     println!("|---|---|---|");
     println!("| start to ready, new database (create + migrate) | {cold:.1?} (one run) | |");
     println!("| start to ready, existing database (content + connect + migrations checked) | {:.1?} | {:.1?} |", median(warm.clone()), pct(&warm, 0.99));
-    println!("| of which: load and check content | {:.1?} | {:.1?} |", median(content.clone()), pct(&content, 0.99));
-    println!("| `/lesson async` in the core (20,000 runs, answer serialized) | {:.1?} | {:.1?} |", median(lesson_times.clone()), pct(&lesson_times, 0.99));
-    println!("| checklist tick round trip to Postgres (2,800 runs) | {:.2?} | {:.2?} |", median(tick_times.clone()), pct(&tick_times, 0.99));
-    println!("| peak memory (VmHWM) of the whole bench process | {:.1} MiB | |", peak_rss_kib() as f64 / 1024.0);
+    println!(
+        "| of which: load and check content | {:.1?} | {:.1?} |",
+        median(content.clone()),
+        pct(&content, 0.99)
+    );
+    println!(
+        "| `/lesson async` in the core (20,000 runs, answer serialized) | {:.1?} | {:.1?} |",
+        median(lesson_times.clone()),
+        pct(&lesson_times, 0.99)
+    );
+    println!(
+        "| checklist tick round trip to Postgres (2,800 runs) | {:.2?} | {:.2?} |",
+        median(tick_times.clone()),
+        pct(&tick_times, 0.99)
+    );
+    println!(
+        "| peak memory (VmHWM) of the whole bench process | {:.1} MiB | |",
+        peak_rss_kib() as f64 / 1024.0
+    );
     Ok(())
 }

@@ -558,7 +558,8 @@ impl Store {
         guild: u64,
         lesson: &str,
     ) -> Result<Vec<QuestionStats>, StoreError> {
-        let rows: Vec<(String, i64, i64, Option<String>, Option<i64>)> = sqlx::query_as(
+        type Row = (String, i64, i64, Option<String>, Option<i64>);
+        let rows: Vec<Row> = sqlx::query_as(
             "WITH answers AS (
                  SELECT q.question_id, q.choice_id, q.correct
                  FROM quiz_answers q JOIN quiz_attempts a ON a.id = q.attempt_id

@@ -90,12 +90,10 @@ pub fn truncate(text: &str, max: usize) -> String {
 /// A ten-cell bar: `██████░░░░`.
 pub fn bar(done: usize, total: usize) -> String {
     let cells = 10;
-    let filled = if total == 0 {
-        0
-    } else {
-        (done * cells + total / 2) / total
-    }
-    .min(cells);
+    let filled = (done * cells + total / 2)
+        .checked_div(total)
+        .unwrap_or(0)
+        .min(cells);
     format!("{}{}", "█".repeat(filled), "░".repeat(cells - filled))
 }
 

@@ -1,0 +1,26 @@
+# Build stage: compile the release binary (migrations are embedded in it).
+FROM rust:1-slim-bookworm AS build
+WORKDIR /src
+COPY Cargo.toml Cargo.lock ./
+COPY .cargo .cargo
+COPY src src
+COPY migrations migrations
+COPY benches benches
+COPY tests tests
+RUN cargo build --release --locked --bin tutorbot
+
+# Run stage: a small image, a non-root user, the binary and the content.
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home /app tutorbot
+WORKDIR /app
+COPY --from=build /src/target/release/tutorbot /usr/local/bin/tutorbot
+COPY prompts prompts
+USER tutorbot
+ENV PROMPTS_DIR=/app/prompts HTTP_ADDR=0.0.0.0:8080 RUST_LOG=info
+EXPOSE 8080
+# Refuse to start on broken content before anything else.
+RUN tutorbot check /app/prompts
+ENTRYPOINT ["tutorbot"]
+CMD ["serve"]
