@@ -4,6 +4,7 @@
 
 pub mod fake_discord;
 pub mod fixtures;
+pub mod tcp_proxy;
 
 use std::path::Path;
 use std::sync::Arc;
