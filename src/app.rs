@@ -6,6 +6,7 @@ use std::time::Instant;
 use anyhow::Context;
 
 use crate::content::Catalog;
+use crate::core::demo::DemoService;
 use crate::core::Core;
 use crate::settings::Settings;
 use crate::store::Store;
@@ -38,11 +39,14 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
     let store = Store::connect(&settings.database)
         .await
         .context("starting the store")?;
+    let demos = DemoService::start(&settings.demo)
+        .await
+        .context("starting the demo engine")?;
     tracing::info!(
         lessons = catalog.lessons().len(),
         database = %settings.database.display_target(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "ready"
     );
-    Ok(Core::new(Arc::new(catalog), store))
+    Ok(Core::new(Arc::new(catalog), store).with_demos(demos))
 }

@@ -21,6 +21,7 @@
 //! - [`store`]: all SQL; idempotent writes.
 //! - [`core`]: the router and the views; Discord's rules (limits, ephemeral
 //!   personal views, stale buttons) are kept here.
+//! - [`demo`]: the demo engine (real fetches, timed) and its loopback target.
 //! - [`doors`]: the console door (and the Discord doors) stay thin.
 //! - [`app`]: start-up shared by every door; [`cli`]: the `tutorbot` command.
 
@@ -28,6 +29,7 @@ pub mod app;
 pub mod cli;
 pub mod content;
 pub mod core;
+pub mod demo;
 pub mod doors;
 pub mod settings;
 pub mod store;

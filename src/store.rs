@@ -617,6 +617,90 @@ impl Store {
     }
 }
 
+/// Whether a learner may run a demo now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoClaim {
+    /// Recorded as started: the id of the run.
+    Claimed(i64),
+    /// Too soon after the last one: the time left.
+    Cooldown(Duration),
+}
+
+impl Store {
+    /// Claims a demo run for a learner unless their last one started less
+    /// than `cooldown` ago. One transaction, serialised per learner (row
+    /// lock), so the cooldown holds across instances.
+    pub async fn claim_demo(
+        &self,
+        learner: LearnerId,
+        demo: &str,
+        n: i32,
+        cooldown: Duration,
+    ) -> Result<DemoClaim, StoreError> {
+        let id = to_db(learner);
+        let mut tx = self.pool.begin().await.map_err(op("claiming a demo"))?;
+        sqlx::query("INSERT INTO learners (id) VALUES ($1) ON CONFLICT (id) DO NOTHING")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(op("claiming a demo"))?;
+        sqlx::query("SELECT 1 FROM learners WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(op("claiming a demo"))?;
+        let left_ms: Option<f64> = sqlx::query_scalar(
+            "SELECT (EXTRACT(EPOCH FROM (max(started_at) + make_interval(secs => $2) - clock_timestamp())) * 1000)::float8
+             FROM demo_runs WHERE learner_id = $1",
+        )
+        .bind(id)
+        .bind(cooldown.as_secs_f64())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(op("claiming a demo"))?;
+        if let Some(left) = left_ms.filter(|ms| *ms > 0.0) {
+            return Ok(DemoClaim::Cooldown(Duration::from_millis(left as u64)));
+        }
+        let run: i64 = sqlx::query_scalar(
+            "INSERT INTO demo_runs (learner_id, demo, n, started_at) VALUES ($1, $2, $3, clock_timestamp()) RETURNING id",
+        )
+        .bind(id)
+        .bind(demo)
+        .bind(n)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(op("claiming a demo"))?;
+        tx.commit().await.map_err(op("claiming a demo"))?;
+        Ok(DemoClaim::Claimed(run))
+    }
+
+    /// Records a finished demo's two times (in ms).
+    pub async fn finish_demo(
+        &self,
+        run: i64,
+        first_ms: Option<i32>,
+        second_ms: Option<i32>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE demo_runs SET sequential_ms = $2, concurrent_ms = $3 WHERE id = $1")
+            .bind(run)
+            .bind(first_ms)
+            .bind(second_ms)
+            .execute(&self.pool)
+            .await
+            .map_err(op("recording a demo"))?;
+        Ok(())
+    }
+
+    /// How many demos a learner has run.
+    pub async fn demo_count(&self, learner: LearnerId) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT count(*) FROM demo_runs WHERE learner_id = $1")
+            .bind(to_db(learner))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(op("counting demo runs"))
+    }
+}
+
 /// The first line of a connection error, without anything URL-shaped.
 fn short_reason(e: &sqlx::Error) -> String {
     let text = match e {

@@ -22,7 +22,7 @@ use std::path::Path;
 pub use diag::{Diagnostic, Diagnostics};
 pub use lesson::{Lesson, Objective, Section};
 pub use quiz::{Choice, Question, Quiz};
-pub use ui::Texts;
+pub use ui::{DemoTexts, Texts};
 
 use diag::Source;
 
@@ -31,6 +31,7 @@ use diag::Source;
 pub struct Catalog {
     lessons: Vec<Lesson>,
     pub texts: Texts,
+    pub demo_texts: DemoTexts,
 }
 
 impl Catalog {
@@ -48,6 +49,21 @@ impl Catalog {
             ),
             Err(e) => {
                 diags.push(&ui_path, 1, format!("cannot read: {e}"));
+                None
+            }
+        };
+
+        let demos_path = dir.join("demos.toml");
+        let demo_texts = match std::fs::read_to_string(&demos_path) {
+            Ok(text) => DemoTexts::load(
+                &Source {
+                    path: &demos_path,
+                    text: &text,
+                },
+                &mut diags,
+            ),
+            Err(e) => {
+                diags.push(&demos_path, 1, format!("cannot read: {e}"));
                 None
             }
         };
@@ -90,10 +106,14 @@ impl Catalog {
                 "no lessons found (a lesson is a folder with a lesson.toml)",
             );
         }
-        match texts {
-            Some(texts) if diags.is_empty() => {
+        match (texts, demo_texts) {
+            (Some(texts), Some(demo_texts)) if diags.is_empty() => {
                 lessons.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
-                Ok(Catalog { lessons, texts })
+                Ok(Catalog {
+                    lessons,
+                    texts,
+                    demo_texts,
+                })
             }
             _ => Err(diags),
         }

@@ -65,10 +65,13 @@ impl Template {
     ) -> Template {
         let line = source.line(text.span());
         let text = text.into_inner();
-        let limit = if key.starts_with("cmd_") || key.starts_with("opt_") {
+        let limit = if ["cmd_", "opt_", "sub_"].iter().any(|p| key.starts_with(p)) {
             Some(100)
         } else if key.starts_with("button_") {
             Some(80)
+        } else if key.ends_with("_python") || key.ends_with("_rust") {
+            // Shown as embed fields.
+            Some(1024)
         } else {
             None
         };

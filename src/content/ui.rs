@@ -71,6 +71,7 @@ texts! { Texts;
     progress_line: [title, lesson, bar, done, total, last, quiz],
     progress_quiz: [right, total],
     progress_no_quiz: [],
+    progress_demos: [count],
     progress_last_change: [date],
     progress_not_started: [],
     help_title: [],
@@ -102,4 +103,44 @@ texts! { Texts;
     console_help: [],
     console_unknown_input: [],
     console_choices: [],
+}
+
+texts! { DemoTexts;
+    // /demo and its subcommands, as Discord lists them.
+    cmd_demo: [], sub_gather: [], sub_blocking: [], sub_errors: [], sub_timeout: [], sub_limit: [],
+    opt_n: [], opt_failures: [], opt_max: [],
+
+    // Answers before a demo runs, and while it runs.
+    out_of_range: [name, value, min, max],
+    cooldown: [seconds],
+    unavailable: [],
+    busy: [],
+    failed: [],
+    progress: [title, phase, done, total],
+    starting: [title],
+
+    // Names of the runs.
+    phase_sequential: [], phase_concurrent: [], phase_blocking: [], phase_awaiting: [],
+    phase_all_or_nothing: [], phase_collected: [], phase_timeout: [], phase_limited: [k],
+    chart_heading: [name, ms],
+    field_python: [],
+    field_rust: [],
+    footer: [delay],
+
+    // Each demo: title, explanation, result, and the code side by side.
+    gather_title: [n], gather_explain: [n, delay],
+    gather_result: [sequential, concurrent, speedup, n],
+    gather_python: [], gather_rust: [],
+    blocking_title: [n], blocking_explain: [n],
+    blocking_result: [blocking, awaiting, slowdown, n],
+    blocking_python: [], blocking_rust: [],
+    errors_title: [n, failures], errors_explain: [],
+    errors_result: [aon, first, lost, ok, failed, collected],
+    errors_python: [], errors_rust: [],
+    timeout_title: [], timeout_explain: [delay, limit],
+    timeout_result: [elapsed, limit], timeout_completed: [elapsed, limit],
+    timeout_python: [], timeout_rust: [],
+    limit_title: [n, k], limit_explain: [k],
+    limit_result: [wall, waves, n, k, expected, delay],
+    limit_python: [], limit_rust: [],
 }

@@ -8,8 +8,18 @@ use serenity::all::{
 
 use crate::content::Catalog;
 
-/// Every command, ready for a bulk overwrite.
+/// Every command, ready for a bulk overwrite, with the default demo bound.
+/// Prefer [`Core::commands`](super::Core::commands), which knows the
+/// operator's `DEMO_MAX_N`.
 pub fn all(catalog: &Catalog) -> Vec<CreateCommand> {
+    with_demo_max(catalog, DEFAULT_MAX_N)
+}
+
+/// The demo bound Discord's client offers when no engine says otherwise.
+pub const DEFAULT_MAX_N: u64 = 50;
+
+/// Every command, with `max_n` as the largest n the client offers.
+pub fn with_demo_max(catalog: &Catalog, max_n: u64) -> Vec<CreateCommand> {
     let t = &catalog.texts;
     vec![
         CreateCommand::new("lesson")
@@ -33,6 +43,7 @@ pub fn all(catalog: &Catalog) -> Vec<CreateCommand> {
             // checks the permission again, since clients can be forged.
             .default_member_permissions(Permissions::MANAGE_GUILD)
             .contexts(vec![InteractionContext::Guild]),
+        demo(catalog, max_n),
         CreateCommand::new("progress").description(t.cmd_progress.as_str()),
         CreateCommand::new("help").description(t.cmd_help.as_str()),
         CreateCommand::new("my-data").description(t.cmd_my_data.as_str()),
@@ -49,4 +60,45 @@ fn lesson_option(catalog: &Catalog) -> CreateCommandOption {
     )
     .required(true)
     .set_autocomplete(true)
+}
+
+/// `/demo` and its subcommands, with the bounds Discord's client enforces
+/// (the core checks them again).
+fn demo(catalog: &Catalog, max_n: u64) -> CreateCommand {
+    let t = &catalog.demo_texts;
+    let n = || {
+        CreateCommandOption::new(CommandOptionType::Integer, "n", t.opt_n.as_str())
+            .min_int_value(1)
+            .max_int_value(max_n)
+    };
+    let sub = |name: &str, description: &str| {
+        CreateCommandOption::new(CommandOptionType::SubCommand, name, description)
+    };
+    CreateCommand::new("demo")
+        .description(t.cmd_demo.as_str())
+        .add_option(sub("gather", t.sub_gather.as_str()).add_sub_option(n()))
+        .add_option(sub("blocking", t.sub_blocking.as_str()).add_sub_option(n()))
+        .add_option(
+            sub("errors", t.sub_errors.as_str())
+                .add_sub_option(n())
+                .add_sub_option(
+                    CreateCommandOption::new(
+                        CommandOptionType::Integer,
+                        "failures",
+                        t.opt_failures.as_str(),
+                    )
+                    .min_int_value(0)
+                    .max_int_value(max_n),
+                ),
+        )
+        .add_option(sub("timeout", t.sub_timeout.as_str()))
+        .add_option(
+            sub("limit", t.sub_limit.as_str())
+                .add_sub_option(n())
+                .add_sub_option(
+                    CreateCommandOption::new(CommandOptionType::Integer, "max", t.opt_max.as_str())
+                        .min_int_value(1)
+                        .max_int_value(max_n),
+                ),
+        )
 }

@@ -8,13 +8,14 @@
 //! nothing in a door.
 //!
 //! Layout: [`button`] packs and parses button ids; [`lesson`] serves lessons
-//! and checklists; [`quiz`] runs quizzes; [`progress`] and [`account`] serve `/progress`, `/my-data`
+//! and checklists; [`quiz`] runs quizzes; [`demo`] runs the live demos; [`progress`] and [`account`] serve `/progress`, `/my-data`
 //! and `/forget-me`; [`commands`] declares the slash commands; [`view`] holds
 //! the small helpers every view shares.
 
 pub mod account;
 pub mod button;
 pub mod commands;
+pub mod demo;
 pub mod followup;
 pub mod lesson;
 pub mod progress;
@@ -84,27 +85,47 @@ pub struct Learner {
 pub struct Core {
     pub catalog: Arc<Catalog>,
     pub store: Store,
+    /// The demo engine; `None` answers `/demo` with "not available".
+    pub demos: Option<Arc<demo::DemoService>>,
 }
 
 impl Core {
     pub fn new(catalog: Arc<Catalog>, store: Store) -> Self {
-        Core { catalog, store }
+        Core {
+            catalog,
+            store,
+            demos: None,
+        }
+    }
+
+    /// The slash commands to register, with the operator's demo bound.
+    pub fn commands(&self) -> Vec<serenity::all::CreateCommand> {
+        let max_n = self
+            .demos
+            .as_ref()
+            .map_or(commands::DEFAULT_MAX_N, |d| d.engine.config().max_n as u64);
+        commands::with_demo_max(&self.catalog, max_n)
+    }
+
+    /// The same core, with demos.
+    pub fn with_demos(mut self, demos: demo::DemoService) -> Self {
+        self.demos = Some(Arc::new(demos));
+        self
     }
 
     /// Answers one interaction. Never panics on input; never fails: a failure
     /// becomes an answer that says so.
     pub async fn handle(&self, interaction: &Interaction, followup: Arc<dyn Followup>) -> Answer {
-        let _ = &followup;
         match interaction {
             Interaction::Ping(_) => Answer::ok(CreateInteractionResponse::Pong),
-            Interaction::Command(cmd) => self.command(cmd).await,
+            Interaction::Command(cmd) => self.command(cmd, followup).await,
             Interaction::Autocomplete(cmd) => Answer::ok(self.autocomplete(cmd)),
             Interaction::Component(click) => self.click(click).await,
             _ => Answer::refused(view::notice(self.catalog.texts.unknown_command.as_str())),
         }
     }
 
-    async fn command(&self, cmd: &CommandInteraction) -> Answer {
+    async fn command(&self, cmd: &CommandInteraction, followup: Arc<dyn Followup>) -> Answer {
         let who = learner_of_command(cmd);
         let texts = &self.catalog.texts;
         match cmd.data.name.as_str() {
@@ -120,6 +141,7 @@ impl Core {
                 Some(id) => quiz::stats(self, cmd, &id).await,
                 None => Answer::refused(view::notice(texts.lesson_missing.as_str())),
             },
+            "demo" => demo::command(self, who, cmd, followup).await,
             "progress" => progress::show(self, who).await,
             "help" => Answer::ok(progress::help(self)),
             "my-data" => account::my_data(self, who).await,

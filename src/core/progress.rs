@@ -22,6 +22,13 @@ pub async fn show(core: &Core, who: Learner) -> Answer {
             return Answer::failed(view::notice(texts.load_failed.as_str()));
         }
     };
+    let demos = match core.store.demo_count(who.id).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(error = %e, source = ?e.source, "demo count read failed");
+            return Answer::failed(view::notice(texts.load_failed.as_str()));
+        }
+    };
     let mut lines = Vec::new();
     for lesson in core.catalog.lessons() {
         let mine: Vec<_> = marks.iter().filter(|m| m.lesson_id == lesson.id).collect();
@@ -53,6 +60,7 @@ pub async fn show(core: &Core, who: Learner) -> Answer {
             ("quiz", &quiz),
         ]));
     }
+    lines.push(texts.progress_demos.fill(&[("count", &demos)]));
     let embed = CreateEmbed::new()
         .title(texts.progress_title.as_str())
         .description(view::truncate(&lines.join("\n\n"), 4096))

@@ -67,7 +67,10 @@
 //!   `tokio::time::sleep` take one delay. The bot's runtime never blocks.
 //! - `errors`: `try_join_all` returns the first error and drops the futures
 //!   still pending (their spans end `Cancelled` at that moment), like
-//!   `gather` without `return_exceptions`; `join_all` of `Result`s collects
+//!   `gather` without `return_exceptions` (one difference for the lesson
+//!   text: Python's `gather` propagates the first exception but leaves the
+//!   other tasks running, while dropping Rust futures cancels them);
+//!   `join_all` of `Result`s collects
 //!   every outcome, like `return_exceptions=True`. Failing fetches answer
 //!   after half the delay so the early stop shows. For more than 30 futures
 //!   `try_join_all` switches to `FuturesOrdered` and reports errors in input

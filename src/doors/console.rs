@@ -16,7 +16,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use super::wire;
-use crate::core::{commands, Core, Followup};
+use crate::core::{Core, Followup};
 
 /// A button as the console shows it.
 #[derive(Debug, Clone)]
@@ -60,7 +60,7 @@ where
 {
     let texts = core.catalog.texts.clone();
     let user = wire::ConsoleUser::named(learner);
-    let definitions = serde_json::to_value(commands::all(&core.catalog))?;
+    let definitions = serde_json::to_value(core.commands())?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut followup: Option<Arc<dyn Followup>> = Some(Arc::new(ConsoleFollowup { tx }));
     let mut buttons: Vec<Shown> = Vec::new();
@@ -113,6 +113,8 @@ where
         let text = match value.get("type").and_then(Value::as_u64) {
             // Autocomplete: show the choices the learner could pick.
             Some(8) => render_choices(&value, texts.console_choices.as_str()),
+            // Deferred: the edits that follow will show.
+            Some(5) | Some(6) => continue,
             _ => render(value.get("data").unwrap_or(&Value::Null), &mut buttons),
         };
         say(&mut out, &text).await?;
