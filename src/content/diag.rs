@@ -24,10 +24,16 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
     pub fn push(&mut self, path: &Path, line: usize, message: impl Into<String>) {
+        let mut message = message.into();
+        // One line a mistake, even when it quotes a value that held a
+        // line break.
+        if message.contains(['\n', '\r']) {
+            message = message.replace('\r', "\\r").replace('\n', "\\n");
+        }
         self.0.push(Diagnostic {
             path: path.to_path_buf(),
             line: line.max(1),
-            message: message.into(),
+            message,
         });
     }
 
@@ -84,8 +90,26 @@ impl Source<'_> {
         match toml::from_str::<T>(self.text) {
             Ok(v) => Some(v),
             Err(e) => {
-                let line = e.span().map_or(1, |s| self.line(s));
-                diags.push(self.path, line, e.message().trim().to_string());
+                let line = e.span().map_or(1, |s| self.line(s.clone()));
+                // One line a mistake: toml's message may run over several.
+                let mut message = e
+                    .message()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                if message.is_empty() {
+                    // toml has no words for some errors (a stray carriage
+                    // return, say): name what it stopped at.
+                    message = match e.span().and_then(|s| self.text.get(s)) {
+                        Some(found) if !found.is_empty() => {
+                            format!("invalid TOML: unexpected {found:?}")
+                        }
+                        _ => "invalid TOML".to_string(),
+                    };
+                }
+                diags.push(self.path, line, message);
                 None
             }
         }

@@ -117,13 +117,24 @@ pub async fn command(
     };
     let kind = match parse(cmd, service.engine.config().max_n) {
         Ok(kind) => kind,
-        Err((name, value, min, max)) => {
+        Err(Refusal::OutOfRange(name, value, min, max)) => {
             return Answer::refused(view::notice(&t.out_of_range.fill(&[
                 ("name", &name),
                 ("value", &value),
                 ("min", &min),
                 ("max", &max),
             ])))
+        }
+        Err(Refusal::UnknownDemo(sub)) => {
+            tracing::warn!(demo = sub.as_str(), "unknown demo");
+            let command = format!("demo {sub}");
+            return Answer::refused(view::notice(
+                &core
+                    .catalog
+                    .texts
+                    .unknown_command
+                    .fill(&[("command", &command)]),
+            ));
         }
     };
     let run_id = match core
@@ -151,14 +162,29 @@ pub async fn command(
     ))
 }
 
-/// The learner's numbers, checked; or (name, value, min, max) of the first
-/// one out of bounds.
-fn parse(cmd: &CommandInteraction, max_n: usize) -> Result<Kind, (&'static str, i64, i64, i64)> {
+/// Why a `/demo` was refused before anything ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Refusal {
+    /// (name, value, min, max) of the first number out of bounds.
+    OutOfRange(&'static str, i64, i64, i64),
+    /// A subcommand we never registered (only a forged client sends one).
+    UnknownDemo(String),
+}
+
+/// The learner's numbers, checked; without a subcommand (the console's
+/// `/demo`), the gather demo.
+fn parse(cmd: &CommandInteraction, max_n: usize) -> Result<Kind, Refusal> {
     let sub = cmd
         .data
         .options()
         .into_iter()
-        .find_map(|o| matches!(o.value, ResolvedValue::SubCommand(_)).then(|| o.name.to_string()))
+        .find_map(|o| {
+            matches!(
+                o.value,
+                ResolvedValue::SubCommand(_) | ResolvedValue::SubCommandGroup(_)
+            )
+            .then(|| o.name.to_string())
+        })
         .unwrap_or_else(|| "gather".into());
     let max_n = max_n as i64;
     let n_default = if sub == "limit" {
@@ -171,7 +197,7 @@ fn parse(cmd: &CommandInteraction, max_n: usize) -> Result<Kind, (&'static str, 
         if (min..=max).contains(&v) {
             Ok(v as usize)
         } else {
-            Err((name, v, min, max))
+            Err(Refusal::OutOfRange(name, v, min, max))
         }
     };
     Ok(match sub.as_str() {
@@ -195,9 +221,10 @@ fn parse(cmd: &CommandInteraction, max_n: usize) -> Result<Kind, (&'static str, 
                 k: check("max", k, 1, n as i64)?,
             }
         }
-        _ => Kind::Gather {
+        "gather" => Kind::Gather {
             n: check("n", n, 1, max_n)?,
         },
+        _ => return Err(Refusal::UnknownDemo(sub)),
     })
 }
 

@@ -3,14 +3,14 @@
 //! Each demo validates its parameters (learner errors first), takes its slots
 //! of the global cap for its whole duration, runs, and returns a report.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::future::{join_all, try_join_all};
 use reqwest::Url;
 use tokio::sync::{oneshot, watch, Semaphore};
 
-use super::engine::{outcome_of, DemoEngine, Recorder};
+use super::engine::{fetch, outcome_of, AbortOnDrop, DemoEngine, Recorder};
 use super::error::{check_range, DemoError, Param};
 use super::model::{
     BlockingReport, ErrorsReport, FirstError, GatherReport, LimitReport, Outcome, Progress, Run,
@@ -81,6 +81,10 @@ impl DemoEngine {
             .map_err(|e| self.target_error(&e))
     }
 
+    /// `join_all` over `n` spawned fetch tasks: like `asyncio.gather`, which
+    /// wraps each coroutine in a task, and the tasks spread over the
+    /// runtime's threads (opening many connections at once is CPU work).
+    /// The tasks are aborted if this future is dropped.
     async fn run_concurrent(
         &self,
         n: usize,
@@ -89,21 +93,30 @@ impl DemoEngine {
         phases: usize,
         progress: Option<&watch::Sender<Progress>>,
     ) -> Result<Run, DemoError> {
-        let rec = Recorder::start(n, RunKind::Concurrent, phase_index, phases, progress);
-        let rec_ref = &rec;
-        join_all((0..n).map(|i| {
-            let url = url.clone();
-            async move {
-                let t = rec_ref.track(i);
-                match self.fetch(url).await {
+        let rec = Arc::new(Recorder::start(
+            n,
+            RunKind::Concurrent,
+            phase_index,
+            phases,
+            progress,
+        ));
+        let joined = join_all((0..n).map(|i| {
+            let (rec, client, url) = (rec.clone(), self.client.clone(), url.clone());
+            AbortOnDrop(tokio::spawn(async move {
+                let t = rec.track(i);
+                match fetch(&client, url).await {
                     Ok(status) => t.finish(outcome_of(status)),
-                    Err(e) => rec_ref.fail(e),
+                    Err(e) => rec.fail(e),
                 }
-            }
+            }))
         }))
         .await;
+        let wall = rec.now();
+        if let Some(Err(e)) = joined.into_iter().find(Result::is_err) {
+            return Err(DemoError::Internal(format!("fetch task: {e}")));
+        }
         let run = rec
-            .finish(RunKind::Concurrent)
+            .finish_at(RunKind::Concurrent, wall)
             .map_err(|e| self.target_error(&e))?;
         self.expect_plan(&run, |_| false)?;
         Ok(run)

@@ -2,11 +2,15 @@
 //! fetches in flight, and the bookkeeping every demo shares (fetch, spans).
 //! The demos themselves are in `demos.rs`.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, Url};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore, TryAcquireError};
+use tokio::task::{JoinError, JoinHandle};
 
 use super::error::{check_range, DemoError, Param, TargetProblem};
 use super::model::{Outcome, Progress, Run, RunKind, Span};
@@ -198,13 +202,9 @@ impl DemoEngine {
         }
     }
 
-    /// One GET; `Ok(status)` once the whole (tiny) body is read, so the
-    /// connection goes back to the pool.
+    /// One GET with the engine's client (see [`fetch`]).
     pub(crate) async fn fetch(&self, url: Url) -> Result<u16, reqwest::Error> {
-        let resp = self.client.get(url).send().await?;
-        let status = resp.status().as_u16();
-        resp.bytes().await?;
-        Ok(status)
+        fetch(&self.client, url).await
     }
 
     /// Turn a transport error into our failure.
@@ -255,6 +255,15 @@ impl DemoEngine {
     }
 }
 
+/// One GET; `Ok(status)` once the whole (tiny) body is read, so the
+/// connection goes back to the pool.
+pub(crate) async fn fetch(client: &Client, url: Url) -> Result<u16, reqwest::Error> {
+    let resp = client.get(url).send().await?;
+    let status = resp.status().as_u16();
+    resp.bytes().await?;
+    Ok(status)
+}
+
 fn parse_base(s: &str) -> Result<Url, DemoError> {
     let url = Url::parse(s).map_err(|e| DemoError::Config(format!("target URL {s:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() || url.host().is_none() {
@@ -272,23 +281,25 @@ fn parse_base(s: &str) -> Result<Url, DemoError> {
 
 // ---- recording spans ----
 
-/// Collects the spans of one run, and publishes progress.
-pub(crate) struct Recorder<'p> {
+/// Collects the spans of one run, and publishes progress. Shared by
+/// reference (futures polled by the demo's task) or in an `Arc` (spawned
+/// tasks).
+pub(crate) struct Recorder {
     t0: Instant,
     spans: Mutex<Vec<Option<Span>>>,
-    progress: Option<&'p watch::Sender<Progress>>,
+    progress: Option<watch::Sender<Progress>>,
     /// The first transport error of the run, if any (the run is then void).
     error: Mutex<Option<reqwest::Error>>,
 }
 
-impl<'p> Recorder<'p> {
+impl Recorder {
     /// Start a run now and announce it on `progress`.
     pub(crate) fn start(
         n: usize,
         phase: RunKind,
         phase_index: usize,
         phases: usize,
-        progress: Option<&'p watch::Sender<Progress>>,
+        progress: Option<&watch::Sender<Progress>>,
     ) -> Self {
         if let Some(tx) = progress {
             tx.send_replace(Progress {
@@ -302,7 +313,7 @@ impl<'p> Recorder<'p> {
         Recorder {
             t0: Instant::now(),
             spans: Mutex::new(vec![None; n]),
-            progress,
+            progress: progress.cloned(),
             error: Mutex::new(None),
         }
     }
@@ -312,7 +323,7 @@ impl<'p> Recorder<'p> {
     }
 
     /// Mark request `index` as started now.
-    pub(crate) fn track(&self, index: usize) -> Track<'_, 'p> {
+    pub(crate) fn track(&self, index: usize) -> Track<'_> {
         Track {
             rec: self,
             index,
@@ -327,7 +338,7 @@ impl<'p> Recorder<'p> {
             *slot = Some(span);
         }
         drop(spans);
-        if let Some(tx) = self.progress {
+        if let Some(tx) = &self.progress {
             tx.send_modify(|p| p.done += 1);
         }
     }
@@ -340,21 +351,18 @@ impl<'p> Recorder<'p> {
         }
     }
 
-    /// Close the run: wall time is now. Spans never started (impossible in
-    /// the demos) are left out.
-    pub(crate) fn finish(self, kind: RunKind) -> Result<Run, reqwest::Error> {
-        let wall = self.now();
-        self.finish_at(kind, wall)
+    /// Close the run: wall time is now.
+    pub(crate) fn finish(&self, kind: RunKind) -> Result<Run, reqwest::Error> {
+        self.finish_at(kind, self.now())
     }
 
-    pub(crate) fn finish_at(self, kind: RunKind, wall: Duration) -> Result<Run, reqwest::Error> {
-        if let Some(e) = self.error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+    /// Close the run with the given wall time. Spans never started
+    /// (impossible in the demos) are left out.
+    pub(crate) fn finish_at(&self, kind: RunKind, wall: Duration) -> Result<Run, reqwest::Error> {
+        if let Some(e) = self.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
             return Err(e);
         }
-        let spans = self
-            .spans
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner())
+        let spans = std::mem::take(&mut *self.spans.lock().unwrap_or_else(|p| p.into_inner()))
             .into_iter()
             .flatten()
             .collect();
@@ -365,14 +373,14 @@ impl<'p> Recorder<'p> {
 /// A started request. Finish it with an outcome; dropped unfinished (by
 /// `try_join_all` or `timeout`) it records `Cancelled` at the moment of the
 /// drop.
-pub(crate) struct Track<'r, 'p> {
-    rec: &'r Recorder<'p>,
+pub(crate) struct Track<'r> {
+    rec: &'r Recorder,
     index: usize,
     start: Duration,
     done: bool,
 }
 
-impl Track<'_, '_> {
+impl Track<'_> {
     pub(crate) fn finish(mut self, outcome: Outcome) {
         self.done = true;
         self.rec.record(Span {
@@ -384,7 +392,7 @@ impl Track<'_, '_> {
     }
 }
 
-impl Drop for Track<'_, '_> {
+impl Drop for Track<'_> {
     fn drop(&mut self) {
         if !self.done {
             self.rec.record(Span {
@@ -394,6 +402,24 @@ impl Drop for Track<'_, '_> {
                 outcome: Outcome::Cancelled,
             });
         }
+    }
+}
+
+/// A spawned task that is aborted when its handle is dropped (so a demo
+/// dropped by its caller leaves no fetch running outside the cap).
+pub(crate) struct AbortOnDrop<T>(pub(crate) JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> Future for AbortOnDrop<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx)
     }
 }
 

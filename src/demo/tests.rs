@@ -426,6 +426,29 @@ async fn the_global_cap_answers_busy_and_frees_on_cancel() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_concurrent_run_aborts_its_fetch_tasks() {
+    let (_target, engine) = setup(DemoConfig::default()).await;
+    let (tx, mut rx) = watch::channel(Progress::default());
+    let e = engine.clone();
+    let job = tokio::spawn(async move { e.concurrent(20, 5000, Some(tx)).await });
+    rx.changed().await.expect("run started");
+    assert_eq!(engine.available_slots(), 200 - 20);
+    job.abort();
+    assert!(job.await.unwrap_err().is_cancelled());
+    assert_eq!(engine.available_slots(), 200);
+    // Every fetch task holds a progress sender: all of them are gone long
+    // before their 5 s fetches could have ended.
+    let gone = tokio::time::timeout(Duration::from_secs(3), async {
+        while rx.changed().await.is_ok() {}
+    })
+    .await;
+    assert!(
+        gone.is_ok(),
+        "fetch tasks still running after the demo was dropped"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn busy_after_a_bounded_wait_or_served_when_slots_free_up() {
     let config = DemoConfig {
         max_n: 4,
