@@ -29,6 +29,29 @@ pub enum Command {
         /// The prompts folder (default: PROMPTS_DIR, or ./prompts).
         dir: Option<PathBuf>,
     },
+    /// Run the bot on Discord's gateway (needs DISCORD_TOKEN); also serves
+    /// /healthz and /metrics on HTTP_ADDR.
+    Serve {
+        /// Run only shards FIRST to LAST (both included), e.g. 0-1, to split
+        /// one bot across processes; needs --total.
+        #[arg(long, value_name = "FIRST-LAST", value_parser = doors::gateway::Shards::parse_range, requires = "total")]
+        shards: Option<(u32, u32)>,
+        /// How many shards the bot has across all processes.
+        #[arg(long, value_name = "N", requires = "shards")]
+        total: Option<u32>,
+    },
+    /// Serve Discord's interactions endpoint (POST /interactions, signed with
+    /// DISCORD_PUBLIC_KEY) plus /healthz and /metrics on HTTP_ADDR.
+    Http,
+    /// Register the slash commands: in DISCORD_GUILD_ID if set, else globally.
+    Register {
+        /// Register for every server (and DMs).
+        #[arg(long, conflicts_with = "guild")]
+        global: bool,
+        /// Register in this server only (shows instantly).
+        #[arg(long, value_name = "ID")]
+        guild: Option<u64>,
+    },
 }
 
 /// Runs the command; the process exit code follows the result.
@@ -43,6 +66,44 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 doors::console::run(core.clone(), &learner, stdin, tokio::io::stdout()).await;
             core.store.close().await;
             result
+        }
+        Command::Serve { shards, total } => {
+            let settings = Settings::load()?;
+            let shards = match (shards, total) {
+                (Some((first, last)), Some(total)) => {
+                    Some(doors::gateway::Shards::new(first, last, total)?)
+                }
+                _ => None,
+            };
+            // Settings are checked before anything starts.
+            let options = doors::gateway::GatewayOptions::from_settings(&settings, shards)?;
+            let core = app::start(&settings).await?;
+            let result =
+                doors::gateway::run(core.clone(), options, doors::http::shutdown_signal()).await;
+            core.store.close().await;
+            result
+        }
+        Command::Http => {
+            let settings = Settings::load()?;
+            let options = doors::http::HttpOptions::from_settings(&settings)?;
+            let core = app::start(&settings).await?;
+            let result = doors::http::run(
+                core.clone(),
+                options,
+                settings.http_addr,
+                doors::http::shutdown_signal(),
+            )
+            .await;
+            core.store.close().await;
+            result
+        }
+        Command::Register { global, guild } => {
+            let settings = Settings::load()?;
+            let scope = match (global, guild.or(settings.discord.guild_id)) {
+                (false, Some(g)) => doors::gateway::Scope::Guild(g),
+                _ => doors::gateway::Scope::Global,
+            };
+            doors::gateway::register_from_settings(&settings, scope).await
         }
     }
 }

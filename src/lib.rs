@@ -22,7 +22,9 @@
 //! - [`core`]: the router and the views; Discord's rules (limits, ephemeral
 //!   personal views, stale buttons) are kept here.
 //! - [`demo`]: the demo engine (real fetches, timed) and its loopback target.
-//! - [`doors`]: the console door (and the Discord doors) stay thin.
+//! - [`doors`]: the console door and the two Discord doors (gateway, HTTP
+//!   endpoint) stay thin.
+//! - [`metrics`]: counters and a latency histogram, served on `/metrics`.
 //! - [`app`]: start-up shared by every door; [`cli`]: the `tutorbot` command.
 
 pub mod app;
@@ -31,5 +33,6 @@ pub mod content;
 pub mod core;
 pub mod demo;
 pub mod doors;
+pub mod metrics;
 pub mod settings;
 pub mod store;

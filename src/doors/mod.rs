@@ -2,4 +2,6 @@
 //! call the core, and deliver its answer.
 
 pub mod console;
+pub mod gateway;
+pub mod http;
 pub mod wire;

@@ -1,0 +1,736 @@
+//! The HTTP door: Discord's "interactions endpoint URL", served with axum.
+//!
+//! Discord POSTs every interaction to `POST /interactions`, signed with the
+//! application's Ed25519 key. The door checks, in this order, and nothing
+//! refused ever reaches the core:
+//!
+//! 1. the body is at most [`MAX_BODY`] bytes, else **413**;
+//! 2. `X-Signature-Ed25519` and `X-Signature-Timestamp` are present and the
+//!    signature over `timestamp ++ body` verifies against
+//!    `DISCORD_PUBLIC_KEY`, else **401** (Discord itself probes the endpoint
+//!    with bad signatures and expects 401);
+//! 3. the signed timestamp is within [`TIMESTAMP_WINDOW`] of our clock, else
+//!    **401** (a stale request);
+//! 4. the body is an interaction, else **400**;
+//! 5. this process has not seen the interaction's id in the last
+//!    [`TIMESTAMP_WINDOW`], else **409** (a replay). The same signature
+//!    means the same body, so the same id: one check covers both. The cache
+//!    is per process and bounded ([`REPLAY_CAPACITY`] ids, oldest forgotten
+//!    first); across instances every write of the core is idempotent anyway
+//!    (a tick sets a state, a quiz answer counts once), so a request replayed
+//!    to another instance changes nothing that the first did not.
+//!
+//! Then PING gets PONG (`{"type":1}`, answered by the door: it is protocol)
+//! and everything else the core's answer, inline, as JSON. Work that
+//! outlives that answer (a demo's edits of its deferred answer, follow-ups)
+//! goes through Discord's REST API with the interaction's webhook token
+//! ([`DiscordFollowup`]), and only once the inline answer is on its way: the
+//! core's [`Followup`] is wrapped in [`after_answer`], whose gate opens when
+//! the response body has been written (before that, Discord has no original
+//! message to edit). A graceful shutdown waits for that work too.
+//!
+//! The same server answers `GET /healthz` and `GET /metrics` ([`ops_router`];
+//! the gateway door serves those too).
+
+use std::collections::{HashSet, VecDeque};
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context};
+use async_trait::async_trait;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use secrecy::{ExposeSecret, SecretString};
+use serenity::all::{
+    ApplicationId, CreateInteractionResponseFollowup, EditInteractionResponse, Interaction,
+};
+use serenity::http::{Http, HttpBuilder};
+use serenity::interactions_endpoint::Verifier;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::core::followup::DiscordFollowup;
+use crate::core::{Core, Followup};
+use crate::metrics::{Kind, Metrics, Rejection};
+use crate::settings::Settings;
+
+/// The largest body accepted. A component click carries the whole message
+/// it sits on; ours are at most 2000 characters of content, one embed of at
+/// most 6000 and 25 buttons: about 40 KB in the worst case of 4-byte
+/// characters. 128 KiB leaves room and bounds what one request can cost.
+pub const MAX_BODY: usize = 128 * 1024;
+
+/// How far the signed timestamp may be from our clock (either way), and how
+/// long an interaction id is remembered against replays.
+pub const TIMESTAMP_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// How many interaction ids each process remembers against replays. Under a
+/// sustained load above `REPLAY_CAPACITY / TIMESTAMP_WINDOW` (≈ 660 per
+/// second) the oldest are forgotten before their window ends.
+pub const REPLAY_CAPACITY: usize = 200_000;
+
+/// What the HTTP door needs besides the core. Built, and checked, before
+/// anything starts.
+#[derive(Clone)]
+pub struct HttpOptions {
+    pub verifier: Verifier,
+    /// Used for follow-ups if set (Discord does not require it on the
+    /// interaction webhook routes).
+    pub token: Option<SecretString>,
+    /// `DISCORD_API_BASE`: REST goes there (rate limiter off) instead of
+    /// discord.com.
+    pub api_base: Option<String>,
+    /// `DISCORD_APPLICATION_ID`; learned from the first interaction if unset.
+    pub application_id: Option<u64>,
+}
+
+impl std::fmt::Debug for HttpOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpOptions")
+            .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
+            .field("api_base", &self.api_base)
+            .field("application_id", &self.application_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HttpOptions {
+    /// Options with this public key (hex, from the developer portal) and
+    /// nothing else.
+    pub fn new(public_key_hex: &str) -> anyhow::Result<Self> {
+        Ok(HttpOptions {
+            verifier: verifier(public_key_hex)?,
+            token: None,
+            api_base: None,
+            application_id: None,
+        })
+    }
+
+    /// From the settings: fails with one line if `DISCORD_PUBLIC_KEY` is
+    /// missing or not a valid key.
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        let d = &settings.discord;
+        let Some(key) = d.public_key.as_deref() else {
+            bail!(
+                "DISCORD_PUBLIC_KEY is not set: copy the \"Public Key\" from your application's \
+                 General Information page at https://discord.com/developers/applications"
+            );
+        };
+        Ok(HttpOptions {
+            verifier: verifier(key)?,
+            token: d.token.clone(),
+            api_base: d.api_base.clone(),
+            application_id: d.application_id,
+        })
+    }
+}
+
+fn verifier(public_key_hex: &str) -> anyhow::Result<Verifier> {
+    let bytes = hex::decode(public_key_hex.trim()).ok();
+    let key: Option<[u8; 32]> = bytes.and_then(|b| b.try_into().ok());
+    let Some(key) = key else {
+        bail!(
+            "DISCORD_PUBLIC_KEY must be 64 hex digits (the \"Public Key\" of your application), \
+             got {} characters",
+            public_key_hex.trim().len()
+        );
+    };
+    Verifier::try_new(key)
+        .map_err(|e| anyhow::anyhow!("DISCORD_PUBLIC_KEY is not a valid Ed25519 key: {e}"))
+}
+
+/// Serenity's REST client for a door: `DISCORD_API_BASE` (if set) replaces
+/// discord.com, and then serenity's own rate limiter is off, as the proxy
+/// is the one that keeps the limits (that is what such a proxy is for).
+pub fn discord_http(token: &str, api_base: Option<&str>, application_id: Option<u64>) -> Http {
+    let mut builder = HttpBuilder::new(token);
+    if let Some(base) = api_base {
+        builder = builder.proxy(base).ratelimiter_disabled(true);
+    }
+    if let Some(id) = application_id.filter(|id| *id != 0) {
+        builder = builder.application_id(ApplicationId::new(id));
+    }
+    builder.build()
+}
+
+/// Interaction ids seen recently: a bounded, time-windowed set.
+pub struct SeenIds {
+    inner: Mutex<SeenInner>,
+    window: Duration,
+    capacity: usize,
+}
+
+#[derive(Default)]
+struct SeenInner {
+    ids: HashSet<u64>,
+    order: VecDeque<(Instant, u64)>,
+}
+
+impl SeenIds {
+    pub fn new(window: Duration, capacity: usize) -> Self {
+        SeenIds {
+            inner: Mutex::default(),
+            window,
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// True the first time an id is offered within the window; false after.
+    pub fn first_time(&self, id: u64) -> bool {
+        let now = Instant::now();
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        while let Some(&(at, old)) = inner.order.front() {
+            if now.duration_since(at) < self.window && inner.order.len() < self.capacity {
+                break;
+            }
+            inner.order.pop_front();
+            inner.ids.remove(&old);
+        }
+        if !inner.ids.insert(id) {
+            return false;
+        }
+        inner.order.push_back((now, id));
+        true
+    }
+}
+
+/// Counts pieces of work in flight and finished, and lets one wait on the
+/// counts (a graceful shutdown waits for zero in flight).
+pub struct Tracker {
+    counts: watch::Sender<Counts>,
+}
+
+/// A [`Tracker`]'s counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub in_flight: usize,
+    pub finished: u64,
+}
+
+/// One piece of work in flight, until dropped.
+pub struct Tracked(Arc<Tracker>);
+
+impl Tracker {
+    pub fn new() -> Arc<Tracker> {
+        Arc::new(Tracker {
+            counts: watch::Sender::new(Counts::default()),
+        })
+    }
+
+    pub fn enter(self: &Arc<Self>) -> Tracked {
+        self.counts.send_modify(|c| c.in_flight += 1);
+        Tracked(Arc::clone(self))
+    }
+
+    pub fn counts(&self) -> Counts {
+        *self.counts.borrow()
+    }
+
+    /// Waits until `done` holds for the counts.
+    pub async fn wait(&self, done: impl FnMut(&Counts) -> bool) {
+        let mut rx = self.counts.subscribe();
+        // The sender lives as long as `self`: the wait cannot fail.
+        let _ = rx.wait_for(done).await;
+    }
+
+    /// Waits (at most `grace`) until nothing is in flight; false on timeout.
+    pub async fn idle(&self, grace: Duration) -> bool {
+        tokio::time::timeout(grace, self.wait(|c| c.in_flight == 0))
+            .await
+            .is_ok()
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.0.counts.send_modify(|c| {
+            c.in_flight -= 1;
+            c.finished += 1;
+        });
+    }
+}
+
+/// A [`Followup`] that holds every call until the door has delivered the
+/// first answer ([`Answered`] dropped), and counts as work in flight while
+/// the core keeps it (a demo running on its own task).
+pub struct AfterAnswer {
+    inner: Arc<dyn Followup>,
+    answered: watch::Receiver<()>,
+    _work: Tracked,
+}
+
+/// Dropping it opens the gate of its [`AfterAnswer`].
+pub struct Answered(#[allow(dead_code)] watch::Sender<()>);
+
+/// Wraps the door's followup for one interaction.
+pub fn after_answer(inner: Arc<dyn Followup>, work: &Arc<Tracker>) -> (Arc<AfterAnswer>, Answered) {
+    let (tx, rx) = watch::channel(());
+    let gated = AfterAnswer {
+        inner,
+        answered: rx,
+        _work: work.enter(),
+    };
+    (Arc::new(gated), Answered(tx))
+}
+
+impl AfterAnswer {
+    async fn answered(&self) {
+        let mut rx = self.answered.clone();
+        // Nothing is ever sent: `changed` fails once `Answered` is dropped.
+        while rx.changed().await.is_ok() {}
+    }
+}
+
+#[async_trait]
+impl Followup for AfterAnswer {
+    async fn edit_original(
+        &self,
+        token: &str,
+        edit: EditInteractionResponse,
+    ) -> anyhow::Result<()> {
+        self.answered().await;
+        self.inner
+            .edit_original(token, edit)
+            .await
+            .map_err(|e| anyhow::anyhow!(redact(&format!("{e:#}"), token)))
+    }
+
+    async fn send_followup(
+        &self,
+        token: &str,
+        message: CreateInteractionResponseFollowup,
+    ) -> anyhow::Result<()> {
+        self.answered().await;
+        self.inner
+            .send_followup(token, message)
+            .await
+            .map_err(|e| anyhow::anyhow!(redact(&format!("{e:#}"), token)))
+    }
+}
+
+/// An error's text without the interaction token: reqwest's errors quote
+/// the URL, and interaction URLs carry the token (a credential for 15
+/// minutes), which must not reach the logs.
+pub fn redact(text: &str, token: &str) -> String {
+    if token.is_empty() {
+        text.to_string()
+    } else {
+        text.replace(token, "[interaction token]")
+    }
+}
+
+/// How long a shutdown waits for work after the first answers (a demo).
+pub const FOLLOWUP_GRACE: Duration = Duration::from_secs(30);
+
+/// The HTTP door: the core plus what checking and answering need.
+pub struct HttpDoor {
+    core: Core,
+    verifier: Verifier,
+    http: Arc<Http>,
+    followup: Arc<dyn Followup>,
+    metrics: Arc<Metrics>,
+    seen: SeenIds,
+    followups: Arc<Tracker>,
+}
+
+impl HttpDoor {
+    pub fn new(core: Core, options: HttpOptions) -> Self {
+        let token = options
+            .token
+            .as_ref()
+            .map(|t| t.expose_secret().to_owned())
+            .unwrap_or_default();
+        let http = Arc::new(discord_http(
+            &token,
+            options.api_base.as_deref(),
+            options.application_id,
+        ));
+        HttpDoor {
+            core,
+            verifier: options.verifier,
+            followup: Arc::new(DiscordFollowup {
+                http: Arc::clone(&http),
+            }),
+            http,
+            metrics: Arc::new(Metrics::new()),
+            seen: SeenIds::new(TIMESTAMP_WINDOW, REPLAY_CAPACITY),
+            followups: Tracker::new(),
+        }
+    }
+
+    /// Work the core still does after its answers (demos running).
+    pub fn followups(&self) -> &Arc<Tracker> {
+        &self.followups
+    }
+
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    /// How the door reaches Discord after an inline answer (ungated).
+    pub fn followup(&self) -> Arc<dyn Followup> {
+        Arc::clone(&self.followup)
+    }
+
+    /// Checks a request and, if it passes, answers it through the core.
+    async fn answer(&self, headers: &HeaderMap, body: &[u8]) -> Response {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let (Some(signature), Some(timestamp)) = (
+            header("x-signature-ed25519"),
+            header("x-signature-timestamp"),
+        ) else {
+            return self.refuse(Rejection::BadSignature);
+        };
+        if self.verifier.verify(signature, timestamp, body).is_err() {
+            return self.refuse(Rejection::BadSignature);
+        }
+        if !fresh(timestamp, SystemTime::now()) {
+            return self.refuse(Rejection::Stale);
+        }
+        let interaction: Interaction = match serde_json::from_slice(body) {
+            Ok(i) => i,
+            Err(e) => {
+                tracing::info!(error = %e, "refused a body that is not an interaction");
+                return self.refuse(Rejection::Malformed);
+            }
+        };
+        let id = interaction.id().get();
+        if !self.seen.first_time(id) {
+            tracing::info!(interaction = id, "refused a replayed interaction");
+            self.metrics.duplicate();
+            return self.refuse(Rejection::Replay);
+        }
+        // Every verified interaction is for our application: webhook calls
+        // need its id, which Discord only tells us here.
+        if self.http.application_id().is_none() {
+            self.http.set_application_id(interaction.application_id());
+        }
+        let kind = Kind::of(&interaction);
+        let started = Instant::now();
+        if kind == Kind::Ping {
+            // Protocol, not a learner's question: Discord checks the
+            // endpoint with it. Exactly `{"type":1}` (serenity's `Pong`
+            // serializes with `"data": null`).
+            self.metrics
+                .interaction(kind, crate::core::Outcome::Ok, started.elapsed());
+            return axum::Json(serde_json::json!({ "type": 1 })).into_response();
+        }
+        let _gauge = self.metrics.in_flight();
+        let (followup, answered) = after_answer(self.followup(), &self.followups);
+        let answer = self
+            .core
+            .handle(&interaction, Arc::clone(&followup) as Arc<dyn Followup>)
+            .await;
+        let json = match serde_json::to_vec(&answer.response) {
+            Ok(json) => json,
+            Err(e) => {
+                tracing::error!(error = %e, "an answer did not serialize");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
+        self.metrics
+            .interaction(kind, answer.outcome, started.elapsed());
+        let len = json.len();
+        let body = if Arc::strong_count(&followup) == 1 {
+            // The core kept nothing for later: nothing to hold back.
+            drop(answered);
+            Body::from(json)
+        } else {
+            // Work continues after this answer: its calls wait until the
+            // body has been written (hyper drops the body then).
+            let chunk = futures::stream::iter([Ok::<_, Infallible>(Bytes::from(json))]);
+            Body::from_stream(futures::StreamExt::map(chunk, move |c| {
+                let _held = &answered;
+                c
+            }))
+        };
+        let mut response = Response::new(body);
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/json"),
+        );
+        headers.insert(header::CONTENT_LENGTH, len.into());
+        response
+    }
+
+    fn refuse(&self, why: Rejection) -> Response {
+        self.metrics.rejected(why);
+        let (status, text) = match why {
+            Rejection::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
+            Rejection::BadSignature => (StatusCode::UNAUTHORIZED, "invalid request signature"),
+            Rejection::Stale => (StatusCode::UNAUTHORIZED, "stale request timestamp"),
+            Rejection::Replay => (StatusCode::CONFLICT, "interaction already received"),
+            Rejection::Malformed => (StatusCode::BAD_REQUEST, "not an interaction"),
+        };
+        (status, text).into_response()
+    }
+}
+
+/// Whether a signed timestamp (Unix seconds) is within the window of `now`.
+fn fresh(timestamp: &str, now: SystemTime) -> bool {
+    let Ok(signed) = timestamp.trim().parse::<u64>() else {
+        return false;
+    };
+    let now = now
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    now.abs_diff(signed) <= TIMESTAMP_WINDOW.as_secs()
+}
+
+async fn interactions(
+    State(door): State<Arc<HttpDoor>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    match body {
+        Ok(body) => door.answer(&headers, &body).await,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            door.refuse(Rejection::TooLarge)
+        }
+        Err(rejection) => {
+            tracing::info!(error = %rejection, "refused an unreadable body");
+            door.refuse(Rejection::Malformed)
+        }
+    }
+}
+
+/// `POST /interactions`, `GET /healthz` and `GET /metrics`.
+pub fn router(door: Arc<HttpDoor>) -> Router {
+    let ops = ops_router(door.core.clone(), Arc::clone(&door.metrics));
+    Router::new()
+        .route("/interactions", post(interactions))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(door)
+        .merge(ops)
+}
+
+#[derive(Clone)]
+struct Ops {
+    core: Core,
+    metrics: Arc<Metrics>,
+}
+
+/// `GET /healthz` (200 when Postgres answers within a second, else 503) and
+/// `GET /metrics` (Prometheus text).
+pub fn ops_router(core: Core, metrics: Arc<Metrics>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
+        .with_state(Ops { core, metrics })
+}
+
+async fn healthz(State(ops): State<Ops>) -> Response {
+    if ops.core.store.healthy(Duration::from_secs(1)).await {
+        (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({ "status": "ok", "database": "up" })),
+        )
+            .into_response()
+    } else {
+        ops.metrics.database_error();
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({ "status": "unavailable", "database": "down" })),
+        )
+            .into_response()
+    }
+}
+
+async fn metrics_text(State(ops): State<Ops>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        ops.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Binds `addr`, with an error that names the setting.
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on HTTP_ADDR {addr}"))
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets the
+/// requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// `tutorbot http`: serves the door on `addr` until `shutdown`; requests in
+/// flight, and work the core does after its answers (demos), finish first. Prints `listening on http://ADDR` to stdout once it
+/// accepts connections (scripts and tests wait for that line). The caller
+/// closes the pool afterwards.
+pub async fn run(
+    core: Core,
+    options: HttpOptions,
+    addr: SocketAddr,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let listener = bind(addr).await?;
+    let local = listener.local_addr()?;
+    let door = Arc::new(HttpDoor::new(core, options));
+    tracing::info!(addr = %local, "HTTP door listening: POST /interactions, GET /healthz, GET /metrics");
+    println!("listening on http://{local}");
+    serve(listener, router(Arc::clone(&door)), shutdown)
+        .await
+        .context("serving HTTP")?;
+    let running = door.followups().counts().in_flight;
+    if running > 0 {
+        tracing::info!(running, "waiting for work after answers (demos)");
+    }
+    if !door.followups().idle(FOLLOWUP_GRACE).await {
+        tracing::warn!(
+            "work after answers still running after {FOLLOWUP_GRACE:?}; stopping anyway"
+        );
+    }
+    tracing::info!("HTTP door stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("Ctrl-C: shutting down"),
+        _ = term => tracing::info!("SIGTERM: shutting down"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timestamp_is_fresh_within_five_minutes_either_way() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert!(fresh("1700000000", now));
+        assert!(fresh("1699999700", now));
+        assert!(fresh("1700000300", now));
+        assert!(!fresh("1699999699", now));
+        assert!(!fresh("1700000301", now));
+        assert!(!fresh("", now));
+        assert!(!fresh("soon", now));
+        assert!(!fresh("-5", now));
+    }
+
+    #[test]
+    fn seen_ids_remember_within_the_window_and_up_to_capacity() {
+        let seen = SeenIds::new(Duration::from_secs(60), 3);
+        assert!(seen.first_time(1));
+        assert!(!seen.first_time(1));
+        assert!(seen.first_time(2));
+        assert!(seen.first_time(3));
+        // Over capacity: the oldest is forgotten first.
+        assert!(seen.first_time(4));
+        assert!(seen.first_time(1));
+        assert!(!seen.first_time(4));
+
+        let expired = SeenIds::new(Duration::ZERO, 10);
+        assert!(expired.first_time(7));
+        assert!(expired.first_time(7));
+    }
+
+    /// Records edits and follow-ups.
+    struct Recorder(std::sync::Mutex<Vec<String>>);
+
+    #[async_trait]
+    impl Followup for Recorder {
+        async fn edit_original(
+            &self,
+            token: &str,
+            _edit: EditInteractionResponse,
+        ) -> anyhow::Result<()> {
+            self.0.lock().unwrap().push(format!("edit {token}"));
+            Ok(())
+        }
+        async fn send_followup(
+            &self,
+            token: &str,
+            _message: CreateInteractionResponseFollowup,
+        ) -> anyhow::Result<()> {
+            self.0.lock().unwrap().push(format!("followup {token}"));
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn work_after_an_answer_waits_until_it_was_delivered_and_is_tracked() {
+        use futures::FutureExt;
+        let inner = Arc::new(Recorder(Default::default()));
+        let work = Tracker::new();
+        let (gated, answered) = after_answer(inner.clone(), &work);
+        assert_eq!(work.counts().in_flight, 1);
+
+        let mut edit = Box::pin(gated.edit_original("t", EditInteractionResponse::new()));
+        assert!(
+            (&mut edit).now_or_never().is_none(),
+            "held before the answer"
+        );
+        assert!(inner.0.lock().unwrap().is_empty());
+
+        drop(answered);
+        edit.await.unwrap();
+        gated
+            .send_followup("t", CreateInteractionResponseFollowup::new())
+            .await
+            .unwrap();
+        assert_eq!(*inner.0.lock().unwrap(), ["edit t", "followup t"]);
+        assert_eq!(
+            redact("error sending request for url (http://x/webhooks/1/abc.def/messages/@original)", "abc.def"),
+            "error sending request for url (http://x/webhooks/1/[interaction token]/messages/@original)"
+        );
+
+        assert!(!work.idle(Duration::ZERO).await, "still held by the core");
+        drop(gated);
+        assert!(work.idle(Duration::ZERO).await);
+        assert_eq!(work.counts().finished, 1);
+    }
+
+    #[test]
+    fn a_bad_public_key_is_one_clear_error() {
+        let err = HttpOptions::new("abc").unwrap_err().to_string();
+        assert!(err.contains("DISCORD_PUBLIC_KEY"), "{err}");
+        let valid = "67c6bd767ca099e79efac9fcce4d2022a63bf7dea780e7f3d813f694c1597089";
+        assert!(HttpOptions::new(valid).is_ok());
+        assert!(
+            HttpOptions::new(&format!(" {valid}\n")).is_ok(),
+            "surrounding space is fine"
+        );
+        let err = Settings::from_lookup(|_| None)
+            .map(|s| HttpOptions::from_settings(&s).unwrap_err().to_string())
+            .unwrap();
+        assert!(err.contains("DISCORD_PUBLIC_KEY is not set"), "{err}");
+    }
+}

@@ -1,0 +1,608 @@
+//! The gateway door, end to end: the real serenity 0.12.5 client connected to
+//! the fake Discord on loopback, the core, and a fresh Postgres database.
+//! Every flow is asserted on the exact call the bot made to the fake (and,
+//! for ticks, in Postgres).
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::Value;
+use serenity::all::{GatewayIntents, Interaction};
+use sqlx::PgPool;
+use support::fake_discord::{FakeDiscord, RecordedCall};
+use support::fixtures::*;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tutorbot::core::demo::DemoService;
+use tutorbot::core::{commands, Core, Outcome};
+use tutorbot::doors::gateway::{Gateway, GatewayOptions, Shards};
+use tutorbot::metrics::Kind;
+use tutorbot::settings::Settings;
+
+const TOKEN: &str = "fake-bot-token";
+const GUILD: u64 = 1_400_000_000_000_000_001;
+const CHANNEL: u64 = 1_400_000_000_000_000_002;
+const COMMAND_ID: u64 = 1_400_000_000_000_000_004;
+
+fn options(fake: &FakeDiscord) -> GatewayOptions {
+    GatewayOptions {
+        token: TOKEN.into(),
+        api_base: Some(fake.api_base()),
+        application_id: None,
+        register_guild: None,
+        shards: None,
+        ops_addr: Some("127.0.0.1:0".parse().unwrap()),
+    }
+}
+
+fn origin(fake: &FakeDiscord, user: u64) -> Origin {
+    Origin::guild(
+        fake.application_id(),
+        snowflake(),
+        interaction_token(),
+        user,
+        GUILD,
+        CHANNEL,
+    )
+}
+
+/// Dispatches on the gateway and returns the callback the bot made.
+async fn deliver(fake: &FakeDiscord, payload: &Value) -> RecordedCall {
+    fake.dispatch_interaction(payload.clone()).await;
+    let id: u64 = payload["id"].as_str().unwrap().parse().unwrap();
+    let call = fake.wait_interaction_callback(id).await;
+    assert!(!call.inline);
+    assert_eq!(call.status, 204, "{}", call.response);
+    assert_eq!(
+        call.authorization.as_deref(),
+        Some(format!("Bot {TOKEN}").as_str())
+    );
+    call
+}
+
+/// What the core answers to this payload, as JSON: what the door must send.
+async fn core_answer(core: &Core, payload: &Value) -> Value {
+    let interaction: Interaction = serde_json::from_value(payload.clone()).unwrap();
+    support::ask(core, &interaction).await.1
+}
+
+async fn marks(pool: &PgPool, learner: u64) -> BTreeMap<String, bool> {
+    sqlx::query_as::<_, (String, bool)>(
+        "SELECT objective_id, ticked FROM checklist_marks WHERE learner_id = $1",
+    )
+    .bind(learner as i64)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect()
+}
+
+fn id_with_prefix(message: &Value, prefix: &str) -> Vec<String> {
+    custom_ids(message)
+        .into_iter()
+        .filter(|id| id.starts_with(prefix))
+        .collect()
+}
+
+#[sqlx::test]
+async fn lesson_section_checklist_tick_autocomplete_and_progress(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let core = support::core(pool.clone());
+    let gateway = Gateway::start(core.clone(), options(&fake)).await.unwrap();
+    let identify = fake.wait_identified().await;
+    assert_eq!(
+        identify.intents(),
+        GatewayIntents::empty(),
+        "no intents at all"
+    );
+    assert_eq!(identify.shard(), [0, 1]);
+    assert_eq!(identify.token, format!("Bot {TOKEN}"));
+
+    let lesson = core.catalog.lesson("async").unwrap().clone();
+    let user = snowflake();
+
+    // /lesson async: a new ephemeral message on the first section.
+    let o = origin(&fake, user);
+    let open = slash_command(
+        &o,
+        COMMAND_ID,
+        "lesson",
+        vec![opt_string("lesson", "async")],
+    );
+    let call = deliver(&fake, &open).await;
+    assert_eq!(call.body, core_answer(&core, &open).await);
+    assert_eq!(call.callback_type(), Some(4));
+    assert!(call.is_ephemeral());
+    assert_eq!(
+        call.message()["embeds"][0]["title"],
+        lesson.sections[0].title.as_str()
+    );
+    let sections = id_with_prefix(call.message(), "sec:");
+    assert_eq!(sections.len(), lesson.sections.len());
+    assert_eq!(id_with_prefix(call.message(), "chk:").len(), 1);
+
+    // A section button updates that message in place.
+    let o2 = o.next();
+    let click = button_click(&o2, &sections[1], fake.original_message(&o.token).unwrap());
+    let call = deliver(&fake, &click).await;
+    assert_eq!(call.body, core_answer(&core, &click).await);
+    assert_eq!(call.callback_type(), Some(7));
+    assert_eq!(
+        call.message()["embeds"][0]["title"],
+        lesson.sections[1].title.as_str()
+    );
+
+    // The checklist, then a tick: saved in Postgres.
+    let o3 = o2.next();
+    let chk = id_with_prefix(call.message(), "chk:").remove(0);
+    let click = button_click(&o3, &chk, fake.original_message(&o2.token).unwrap());
+    let call = deliver(&fake, &click).await;
+    assert_eq!(call.callback_type(), Some(7));
+    assert_eq!(call.body, core_answer(&core, &click).await);
+    let ticks = id_with_prefix(call.message(), "tick:");
+    assert_eq!(ticks.len(), lesson.objectives.len());
+    assert!(marks(&pool, user).await.is_empty());
+
+    let o4 = o3.next();
+    let click = button_click(&o4, &ticks[1], fake.original_message(&o3.token).unwrap());
+    let call = deliver(&fake, &click).await;
+    assert_eq!(call.callback_type(), Some(7));
+    assert_eq!(
+        marks(&pool, user).await,
+        BTreeMap::from([(lesson.objectives[1].id.clone(), true)])
+    );
+    assert!(id_with_prefix(call.message(), "tick:")[1].ends_with(":0"));
+    assert_eq!(call.body, core_answer(&core, &click).await);
+
+    // Autocomplete.
+    let o5 = o4.next();
+    let ac = autocomplete(
+        &o5,
+        COMMAND_ID,
+        "lesson",
+        vec![opt_focused("lesson", OPTION_STRING, "asy")],
+    );
+    let call = deliver(&fake, &ac).await;
+    assert_eq!(call.callback_type(), Some(8));
+    assert_eq!(call.body, core_answer(&core, &ac).await);
+    assert!(call.body["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["value"] == "async"));
+
+    // /progress.
+    let o6 = o5.next();
+    let progress = slash_command(&o6, COMMAND_ID, "progress", vec![]);
+    let call = deliver(&fake, &progress).await;
+    assert_eq!(call.callback_type(), Some(4));
+    assert!(call.is_ephemeral());
+    assert_eq!(call.body, core_answer(&core, &progress).await);
+
+    fake.assert_no_error_calls();
+    let m = gateway.metrics();
+    assert_eq!(m.count(Kind::Command, Outcome::Ok), 2);
+    assert_eq!(m.count(Kind::Component, Outcome::Ok), 3);
+    assert_eq!(m.count(Kind::Autocomplete, Outcome::Ok), 1);
+
+    // /metrics and /healthz beside the gateway.
+    let base = format!("http://{}", gateway.ops_addr().unwrap());
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("tutorbot_interactions_total{kind=\"command\",outcome=\"ok\"} 2"),
+        "{text}"
+    );
+    assert!(text.contains("tutorbot_interaction_duration_seconds_count 6"));
+    let health = reqwest::get(format!("{base}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+
+    gateway.shutdown().await.unwrap();
+    fake.wait_all_disconnected().await;
+}
+
+#[sqlx::test]
+async fn commands_are_registered_in_the_guild_on_start(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let core = support::core(pool);
+    let mut opts = options(&fake);
+    opts.register_guild = Some(GUILD);
+    let gateway = Gateway::start(core.clone(), opts).await.unwrap();
+
+    let put = fake.wait_command_overwrite().await;
+    assert!(put.is_guild_command_overwrite(GUILD), "{}", put.path);
+    assert_eq!(put.status, 200, "{}", put.response);
+    assert_eq!(
+        put.segments()[1],
+        fake.application_id().to_string(),
+        "the application id came with READY"
+    );
+    assert_eq!(put.body, serde_json::to_value(core.commands()).unwrap());
+    assert_eq!(fake.commands(Some(GUILD)).len(), core.commands().len());
+    assert!(fake.commands(None).is_empty(), "nothing global");
+
+    gateway.shutdown().await.unwrap();
+    let overwrites = fake
+        .calls()
+        .iter()
+        .filter(|c| c.is_command_overwrite())
+        .count();
+    assert_eq!(overwrites, 1);
+}
+
+#[sqlx::test]
+async fn a_shard_range_runs_exactly_those_shards(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let mut opts = options(&fake);
+    // Shards 1 and 2 of 4: both ends included.
+    opts.shards = Some(Shards::new(1, 2, 4).unwrap());
+    let gateway = Gateway::start(support::core(pool), opts).await.unwrap();
+    let identifies = fake.wait_identifies(2).await;
+    let mut shards: Vec<[u32; 2]> = identifies.iter().map(|i| i.shard()).collect();
+    shards.sort();
+    assert_eq!(shards, vec![[1, 4], [2, 4]]);
+    fake.wait_shard_ready(1).await;
+    fake.wait_shard_ready(2).await;
+
+    // An interaction from a guild on shard 2 reaches the bot.
+    let guild = (1u64 << 22) * 2 + 4 * (1 << 22) * 1000;
+    assert_eq!((guild >> 22) % 4, 2);
+    let o = Origin::guild(
+        fake.application_id(),
+        snowflake(),
+        interaction_token(),
+        snowflake(),
+        guild,
+        CHANNEL,
+    );
+    let help = slash_command(&o, COMMAND_ID, "help", vec![]);
+    let dispatched = fake.dispatch_interaction(help.clone()).await;
+    assert_eq!(dispatched.shard_id, 2);
+    let call = fake.wait_interaction_callback(o.interaction_id).await;
+    assert_eq!(call.status, 204);
+
+    gateway.shutdown().await.unwrap();
+    fake.wait_all_disconnected().await;
+    assert_eq!(fake.identifies().len(), 2, "no other shard ever connected");
+}
+
+#[sqlx::test]
+async fn the_same_interaction_delivered_twice_is_answered_and_applied_once(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let core = support::core(pool.clone());
+    let gateway = Gateway::start(core.clone(), options(&fake)).await.unwrap();
+    let lesson = core.catalog.lesson("async").unwrap().clone();
+    let user = snowflake();
+
+    let o = origin(&fake, user);
+    let open = slash_command(
+        &o,
+        COMMAND_ID,
+        "lesson",
+        vec![opt_string("lesson", "async")],
+    );
+    let call = deliver(&fake, &open).await;
+    let chk = id_with_prefix(call.message(), "chk:").remove(0);
+    let o2 = o.next();
+    let click = button_click(&o2, &chk, fake.original_message(&o.token).unwrap());
+    let call = deliver(&fake, &click).await;
+    let tick = id_with_prefix(call.message(), "tick:").remove(0);
+    let o3 = o2.next();
+    let click = button_click(&o3, &tick, fake.original_message(&o2.token).unwrap());
+    deliver(&fake, &click).await;
+    gateway.wait_handled(3).await;
+
+    // Discord delivers the very same tick again (a resumed session replays it).
+    fake.dispatch_interaction(click.clone()).await;
+    gateway.wait_handled(4).await;
+    let answers = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.is_interaction_callback(o3.interaction_id))
+        .count();
+    assert_eq!(answers, 1, "answered once");
+    assert_eq!(gateway.metrics().duplicates(), 1);
+    assert_eq!(
+        marks(&pool, user).await,
+        BTreeMap::from([(lesson.objectives[0].id.clone(), true)])
+    );
+    fake.assert_no_error_calls();
+    gateway.shutdown().await.unwrap();
+}
+
+#[sqlx::test]
+async fn shutdown_lets_an_interaction_in_flight_finish(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let core = support::core(pool.clone());
+    let gateway = Gateway::start(core.clone(), options(&fake)).await.unwrap();
+    let lesson = core.catalog.lesson("async").unwrap().clone();
+    let objective = lesson.objectives[0].id.clone();
+    let user = snowflake();
+
+    // Tick the first objective, then hold its row locked, so that the untick
+    // that follows waits inside the core.
+    let o = origin(&fake, user);
+    let open = slash_command(
+        &o,
+        COMMAND_ID,
+        "lesson",
+        vec![opt_string("lesson", "async")],
+    );
+    let call = deliver(&fake, &open).await;
+    let chk = id_with_prefix(call.message(), "chk:").remove(0);
+    let o2 = o.next();
+    let click = button_click(&o2, &chk, fake.original_message(&o.token).unwrap());
+    let call = deliver(&fake, &click).await;
+    let o3 = o2.next();
+    let tick = id_with_prefix(call.message(), "tick:").remove(0);
+    let click = button_click(&o3, &tick, fake.original_message(&o2.token).unwrap());
+    let call = deliver(&fake, &click).await;
+    assert!(marks(&pool, user).await[&objective]);
+
+    let mut lock = pool.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM checklist_marks WHERE learner_id = $1 FOR UPDATE")
+        .bind(user as i64)
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    let o4 = o3.next();
+    let untick = id_with_prefix(call.message(), "tick:").remove(0);
+    assert!(untick.ends_with(":0"));
+    let click = button_click(&o4, &untick, fake.original_message(&o3.token).unwrap());
+    fake.dispatch_interaction(click).await;
+    gateway.wait_in_flight(1).await;
+
+    // Shut down while it waits: the shards close, the interaction does not
+    // get dropped, and the shutdown waits for it.
+    let stopping = tokio::spawn(gateway.shutdown());
+    fake.wait_all_disconnected().await;
+    assert!(
+        !stopping.is_finished(),
+        "shutdown waits for the interaction"
+    );
+    assert!(!fake
+        .calls()
+        .iter()
+        .any(|c| c.is_interaction_callback(o4.interaction_id)));
+
+    lock.rollback().await.unwrap();
+    stopping.await.unwrap().unwrap();
+    let answer = fake
+        .calls()
+        .into_iter()
+        .find(|c| c.is_interaction_callback(o4.interaction_id))
+        .expect("answered before the shutdown finished");
+    assert_eq!(answer.status, 204);
+    assert_eq!(answer.callback_type(), Some(7));
+    assert!(!marks(&pool, user).await[&objective]);
+}
+
+/// A core whose demos are quick: 20 ms a fetch, no cooldown.
+async fn core_with_demos(pool: PgPool) -> Core {
+    let settings = Settings::from_lookup(|k| match k {
+        "DEMO_DELAY_MS" => Some("20".into()),
+        "DEMO_COOLDOWN_SECS" => Some("0".into()),
+        _ => None,
+    })
+    .unwrap();
+    support::core(pool).with_demos(DemoService::start(&settings.demo).await.unwrap())
+}
+
+#[sqlx::test]
+async fn a_demo_defers_then_edits_and_shutdown_waits_for_it(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let gateway = Gateway::start(core_with_demos(pool).await, options(&fake))
+        .await
+        .unwrap();
+    let o = origin(&fake, snowflake());
+    let demo = slash_command(
+        &o,
+        COMMAND_ID,
+        "demo",
+        vec![opt_subcommand("gather", vec![opt_integer("n", 3)])],
+    );
+    let deferral = deliver(&fake, &demo).await;
+    assert_eq!(deferral.callback_type(), Some(5));
+
+    // Stop at once: the demo still runs to its end and shows its result.
+    gateway.shutdown().await.unwrap();
+    let edits: Vec<RecordedCall> = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.is_original_edit(&o.token))
+        .collect();
+    let last = edits.last().expect("the demo edited its message");
+    assert!(
+        last.body["embeds"][0]["title"].is_string(),
+        "the result: {}",
+        last.body
+    );
+    for edit in &edits {
+        assert!(edit.index > deferral.index, "no edit before the deferral");
+        assert_eq!(edit.status, 200, "{}", edit.response);
+        assert_eq!(edit.segments()[1], fake.application_id().to_string());
+    }
+    fake.assert_no_error_calls();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The `tutorbot serve` and `tutorbot register` commands
+// ---------------------------------------------------------------------------------------------
+
+/// The URL of the test's own database (same server as DATABASE_URL).
+async fn url_of(pool: &PgPool) -> String {
+    let db: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for tests");
+    let (server, _) = base
+        .rsplit_once('/')
+        .expect("DATABASE_URL ends with /database");
+    format!("{server}/{db}")
+}
+
+fn tutorbot(dir: &tempfile::TempDir, fake: &FakeDiscord) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_tutorbot"));
+    cmd.current_dir(dir.path())
+        .env_clear()
+        .env("PROMPTS_DIR", support::prompts_dir())
+        .env("DISCORD_API_BASE", fake.api_base())
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true);
+    cmd
+}
+
+#[sqlx::test]
+async fn serve_registers_answers_and_stops_cleanly_on_sigterm(pool: PgPool) {
+    let url = url_of(&pool).await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tutorbot(&dir, &fake)
+        .arg("serve")
+        .env("DATABASE_URL", &url)
+        .env("DISCORD_GUILD_ID", GUILD.to_string())
+        .env("HTTP_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    // It prints where /healthz lives once it serves it.
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let base = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(base) = line.strip_prefix("listening on ") {
+                return base.trim().to_string();
+            }
+        }
+        panic!("tutorbot serve exited before listening");
+    })
+    .await
+    .expect("ready within 60 s");
+
+    let identify = fake.wait_identified().await;
+    assert_eq!(identify.intents, 0);
+    assert!(fake
+        .wait_command_overwrite()
+        .await
+        .is_guild_command_overwrite(GUILD));
+
+    let o = origin(&fake, snowflake());
+    let open = slash_command(
+        &o,
+        COMMAND_ID,
+        "lesson",
+        vec![opt_string("lesson", "async")],
+    );
+    let call = deliver(&fake, &open).await;
+    assert_eq!(call.callback_type(), Some(4));
+    let health = reqwest::get(format!("{base}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    let metrics = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("tutorbot_interactions_total{kind=\"command\",outcome=\"ok\"} 1"));
+
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
+        .await
+        .expect("exits within 30 s of SIGTERM")
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    fake.wait_all_disconnected().await;
+    fake.assert_no_error_calls();
+}
+
+#[tokio::test]
+async fn register_puts_the_commands_globally_or_in_a_guild() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    // The operator's DEMO_MAX_N (default 50) bounds /demo's n.
+    let expected = serde_json::to_value(commands::with_demo_max(&support::catalog(), 50)).unwrap();
+
+    let out = tutorbot(&dir, &fake)
+        .args(["register", "--guild", &GUILD.to_string()])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(&format!("in guild {GUILD}")), "{stdout}");
+    let put = fake.wait_command_overwrite().await;
+    assert!(put.is_guild_command_overwrite(GUILD));
+    assert_eq!(put.body, expected);
+
+    let before = fake.call_count();
+    let out = tutorbot(&dir, &fake)
+        .args(["register", "--global"])
+        // Given: no need to ask Discord for it.
+        .env("DISCORD_APPLICATION_ID", fake.application_id().to_string())
+        .env("DISCORD_GUILD_ID", GUILD.to_string())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("globally"));
+    let put = fake
+        .wait_for_call_after(before, RecordedCall::is_command_overwrite)
+        .await;
+    assert!(put.is_global_command_overwrite());
+    assert_eq!(put.body, expected);
+    assert!(
+        !fake.calls()[before..]
+            .iter()
+            .any(|c| c.path.contains("applications/@me")),
+        "DISCORD_APPLICATION_ID was used"
+    );
+    fake.assert_no_error_calls();
+}
+
+#[tokio::test]
+async fn serve_without_a_token_says_which_setting_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_tutorbot"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PROMPTS_DIR", support::prompts_dir())
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: DISCORD_TOKEN is not set"),
+        "{stderr}"
+    );
+}
