@@ -130,6 +130,30 @@ async fn main() -> anyhow::Result<()> {
         }
         assert_eq!(a.outcome, tutorbot::core::Outcome::Ok);
     }
+    // A quiz answer click: a fresh learner each time, so every click writes.
+    let mut answer_times = Vec::new();
+    for i in 0..1200u64 {
+        let learner = ConsoleUser::named(&format!("quiz-{i}"));
+        let start = wire::command(
+            &learner,
+            "quiz",
+            vec![serde_json::json!({"name": "lesson", "type": 3, "value": "async"})],
+            1,
+        )?;
+        let shown = serde_json::to_value(core.handle(&start, followup.clone()).await.response)?;
+        let custom_id = shown["data"]["components"][0]["components"][0]["custom_id"]
+            .as_str()
+            .expect("a choice button")
+            .to_string();
+        let click = wire::component(&learner, &custom_id, 2)?;
+        let t = Instant::now();
+        let a = core.handle(&click, followup.clone()).await;
+        std::hint::black_box(serde_json::to_vec(&a.response)?);
+        assert_eq!(a.outcome, tutorbot::core::Outcome::Ok);
+        if i >= 200 {
+            answer_times.push(t.elapsed());
+        }
+    }
     core.store.close().await;
 
     let mut admin = sqlx::PgConnection::connect(&base).await?;
@@ -155,6 +179,11 @@ async fn main() -> anyhow::Result<()> {
         "| checklist tick round trip to Postgres (2,800 runs) | {:.2?} | {:.2?} |",
         median(tick_times.clone()),
         pct(&tick_times, 0.99)
+    );
+    println!(
+        "| quiz answer click, including its Postgres write (1,000 runs) | {:.2?} | {:.2?} |",
+        median(answer_times.clone()),
+        pct(&answer_times, 0.99)
     );
     println!(
         "| peak memory (VmHWM) of the whole bench process | {:.1} MiB | |",
