@@ -3,23 +3,12 @@
 
 mod support;
 
+use support::url_of;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 use sqlx::PgPool;
-
-/// The URL of the test's own database (same server as DATABASE_URL).
-async fn url_of(pool: &PgPool) -> String {
-    let db: String = sqlx::query_scalar("SELECT current_database()")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for tests");
-    let (server, _) = base
-        .rsplit_once('/')
-        .expect("DATABASE_URL ends with /database");
-    format!("{server}/{db}")
-}
 
 /// Runs `tutorbot console` with `input` on stdin; returns stdout.
 fn console(url: &str, learner: &str, input: &str) -> String {

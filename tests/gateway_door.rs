@@ -5,12 +5,14 @@
 
 mod support;
 
+use support::{core_answer, id_with_prefix, marks, url_of};
+
 use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use serenity::all::{GatewayIntents, Interaction};
+use serenity::all::GatewayIntents;
 use sqlx::PgPool;
 use support::fake_discord::{FakeDiscord, RecordedCall};
 use support::fixtures::*;
@@ -60,31 +62,6 @@ async fn deliver(fake: &FakeDiscord, payload: &Value) -> RecordedCall {
         Some(format!("Bot {TOKEN}").as_str())
     );
     call
-}
-
-/// What the core answers to this payload, as JSON: what the door must send.
-async fn core_answer(core: &Core, payload: &Value) -> Value {
-    let interaction: Interaction = serde_json::from_value(payload.clone()).unwrap();
-    support::ask(core, &interaction).await.1
-}
-
-async fn marks(pool: &PgPool, learner: u64) -> BTreeMap<String, bool> {
-    sqlx::query_as::<_, (String, bool)>(
-        "SELECT objective_id, ticked FROM checklist_marks WHERE learner_id = $1",
-    )
-    .bind(learner as i64)
-    .fetch_all(pool)
-    .await
-    .unwrap()
-    .into_iter()
-    .collect()
-}
-
-fn id_with_prefix(message: &Value, prefix: &str) -> Vec<String> {
-    custom_ids(message)
-        .into_iter()
-        .filter(|id| id.starts_with(prefix))
-        .collect()
 }
 
 #[sqlx::test]
@@ -435,19 +412,6 @@ async fn a_demo_defers_then_edits_and_shutdown_waits_for_it(pool: PgPool) {
 // ---------------------------------------------------------------------------------------------
 // The `tutorbot serve` and `tutorbot register` commands
 // ---------------------------------------------------------------------------------------------
-
-/// The URL of the test's own database (same server as DATABASE_URL).
-async fn url_of(pool: &PgPool) -> String {
-    let db: String = sqlx::query_scalar("SELECT current_database()")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for tests");
-    let (server, _) = base
-        .rsplit_once('/')
-        .expect("DATABASE_URL ends with /database");
-    format!("{server}/{db}")
-}
 
 fn tutorbot(dir: &tempfile::TempDir, fake: &FakeDiscord) -> tokio::process::Command {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_tutorbot"));

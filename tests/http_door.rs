@@ -6,13 +6,15 @@
 
 mod support;
 
+use support::{core_answer, id_with_prefix, marks, url_of};
+
 use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use serenity::all::{EditInteractionResponse, Interaction};
+use serenity::all::EditInteractionResponse;
 use sqlx::PgPool;
 use support::fake_discord::{FakeDiscord, InlineResponse, RecordedCall};
 use support::fixtures::*;
@@ -108,24 +110,6 @@ async fn deliver_to(fake: &FakeDiscord, url: &str, payload: &Value) -> RecordedC
     call
 }
 
-/// What the core answers to this payload, as JSON: what the door must send.
-async fn core_answer(core: &Core, payload: &Value) -> Value {
-    let interaction: Interaction = serde_json::from_value(payload.clone()).unwrap();
-    support::ask(core, &interaction).await.1
-}
-
-async fn marks(pool: &PgPool, learner: u64) -> BTreeMap<String, bool> {
-    sqlx::query_as::<_, (String, bool)>(
-        "SELECT objective_id, ticked FROM checklist_marks WHERE learner_id = $1",
-    )
-    .bind(learner as i64)
-    .fetch_all(pool)
-    .await
-    .unwrap()
-    .into_iter()
-    .collect()
-}
-
 async fn rows_written(pool: &PgPool) -> i64 {
     sqlx::query_scalar(
         "SELECT (SELECT count(*) FROM learners) + (SELECT count(*) FROM checklist_marks)",
@@ -133,13 +117,6 @@ async fn rows_written(pool: &PgPool) -> i64 {
     .fetch_one(pool)
     .await
     .unwrap()
-}
-
-fn id_with_prefix(message: &Value, prefix: &str) -> Vec<String> {
-    custom_ids(message)
-        .into_iter()
-        .filter(|id| id.starts_with(prefix))
-        .collect()
 }
 
 /// A tick button's custom id, as the checklist view draws it.
@@ -612,19 +589,6 @@ async fn healthz_says_503_when_postgres_does_not_answer() {
 // ---------------------------------------------------------------------------------------------
 // Two `tutorbot http` processes on one database
 // ---------------------------------------------------------------------------------------------
-
-/// The URL of the test's own database (same server as DATABASE_URL).
-async fn url_of(pool: &PgPool) -> String {
-    let db: String = sqlx::query_scalar("SELECT current_database()")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for tests");
-    let (server, _) = base
-        .rsplit_once('/')
-        .expect("DATABASE_URL ends with /database");
-    format!("{server}/{db}")
-}
 
 /// A `tutorbot http` process, ready (it printed its address).
 struct Process {

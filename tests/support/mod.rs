@@ -158,3 +158,44 @@ pub fn text(response: &Value) -> String {
 pub fn is_ephemeral(response: &Value) -> bool {
     response["type"] == 4 && response["data"]["flags"].as_u64().unwrap_or(0) & 64 == 64
 }
+
+/// The URL of the test's own fresh database (same server as DATABASE_URL),
+/// for a subprocess.
+pub async fn url_of(pool: &PgPool) -> String {
+    let db: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for tests");
+    let (server, _) = base
+        .rsplit_once('/')
+        .expect("DATABASE_URL ends with /database");
+    format!("{server}/{db}")
+}
+
+/// What the core answers to a Discord payload, as JSON.
+pub async fn core_answer(core: &Core, payload: &Value) -> Value {
+    let interaction: Interaction = serde_json::from_value(payload.clone()).unwrap();
+    ask(core, &interaction).await.1
+}
+
+/// A learner's checklist marks as stored: objective id to ticked.
+pub async fn marks(pool: &PgPool, learner: u64) -> std::collections::BTreeMap<String, bool> {
+    sqlx::query_as::<_, (String, bool)>(
+        "SELECT objective_id, ticked FROM checklist_marks WHERE learner_id = $1",
+    )
+    .bind(learner as i64)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect()
+}
+
+/// The custom_ids in a message that start with `prefix`.
+pub fn id_with_prefix(message: &Value, prefix: &str) -> Vec<String> {
+    fixtures::custom_ids(message)
+        .into_iter()
+        .filter(|id| id.starts_with(prefix))
+        .collect()
+}
