@@ -570,3 +570,34 @@ async fn serve_without_a_token_says_which_setting_in_one_line() {
         "{stderr}"
     );
 }
+
+#[sqlx::test]
+async fn a_quiz_is_playable_end_to_end_through_the_gateway(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let gateway = Gateway::start(support::core(pool.clone()), options(&fake))
+        .await
+        .unwrap();
+    fake.wait_identified().await;
+    let user = 1_400_000_000_000_000_077;
+    let results = support::play_quiz(&fake, origin(&fake, user), "python-setup", |p| {
+        let fake = &fake;
+        async move { deliver(fake, &p).await }
+    })
+    .await;
+    let count = support::catalog()
+        .lesson("python-setup")
+        .unwrap()
+        .quiz
+        .as_ref()
+        .unwrap()
+        .questions
+        .len();
+    assert_eq!(results["embeds"][0]["title"], "Your quiz results");
+    assert!(support::text(&results).contains(&format!("You got {count} of {count} right")));
+    let right: i64 = sqlx::query_scalar("SELECT count(*) FROM quiz_answers WHERE correct")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(right, count as i64);
+    gateway.shutdown().await.unwrap();
+}

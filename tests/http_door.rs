@@ -779,3 +779,29 @@ async fn http_refuses_to_start_without_a_valid_public_key() {
         assert!(stderr.contains("DISCORD_PUBLIC_KEY"), "{stderr}");
     }
 }
+
+#[sqlx::test]
+async fn a_quiz_is_playable_end_to_end_through_the_http_door(pool: PgPool) {
+    let door = Door::start(pool.clone()).await;
+    let user = 1_300_000_000_000_000_077;
+    let results = support::play_quiz(&door.fake, door.origin(user), "python-setup", |p| {
+        let door = &door;
+        async move { door.deliver(&p).await }
+    })
+    .await;
+    let count = support::catalog()
+        .lesson("python-setup")
+        .unwrap()
+        .quiz
+        .as_ref()
+        .unwrap()
+        .questions
+        .len();
+    assert_eq!(results["embeds"][0]["title"], "Your quiz results");
+    assert!(support::text(&results).contains(&format!("You got {count} of {count} right")));
+    let right: i64 = sqlx::query_scalar("SELECT count(*) FROM quiz_answers WHERE correct")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(right, count as i64);
+}

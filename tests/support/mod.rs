@@ -199,3 +199,64 @@ pub fn id_with_prefix(message: &Value, prefix: &str) -> Vec<String> {
         .filter(|id| id.starts_with(prefix))
         .collect()
 }
+
+/// The custom_id of the button labelled exactly `label` in a message.
+pub fn id_labelled(message: &Value, label: &str) -> Option<String> {
+    buttons(message)
+        .into_iter()
+        .find(|b| b.1 == label)
+        .map(|b| b.0)
+}
+
+/// Plays a lesson's whole quiz through a Discord door, answering every
+/// question right: `/quiz`, then for each question the right choice and
+/// "Next". `deliver` sends one payload through the door and returns the
+/// callback the fake Discord recorded. Returns the results message.
+pub async fn play_quiz<F, Fut>(
+    fake: &fake_discord::FakeDiscord,
+    mut origin: fixtures::Origin,
+    lesson: &str,
+    deliver: F,
+) -> Value
+where
+    F: Fn(Value) -> Fut,
+    Fut: std::future::Future<Output = fake_discord::RecordedCall>,
+{
+    let quiz = catalog().lesson(lesson).unwrap().quiz.clone().unwrap();
+    let count = quiz.questions.len();
+    let open = fixtures::slash_command(
+        &origin,
+        1_500_000_000_000_000_004,
+        "quiz",
+        vec![fixtures::opt_string("lesson", lesson)],
+    );
+    let mut call = deliver(open).await;
+    assert_eq!(call.callback_type(), Some(4));
+    assert!(call.is_ephemeral());
+    for (i, question) in quiz.questions.iter().enumerate() {
+        let shown = call.message().clone();
+        assert_eq!(
+            shown["embeds"][0]["title"],
+            format!("Question {} of {count}", i + 1).as_str()
+        );
+        let right = id_labelled(&shown, &question.right_choice().text)
+            .expect("the right choice is a button");
+        let on = origin.token.clone();
+        origin = origin.next();
+        let click = fixtures::button_click(&origin, &right, fake.original_message(&on).unwrap());
+        call = deliver(click).await;
+        assert_eq!(call.callback_type(), Some(7), "answered in place");
+        assert!(
+            text(call.message()).contains("Right!"),
+            "{:#}",
+            call.message()
+        );
+        let next = id_with_prefix(call.message(), "qn:").remove(0);
+        let on = origin.token.clone();
+        origin = origin.next();
+        let click = fixtures::button_click(&origin, &next, fake.original_message(&on).unwrap());
+        call = deliver(click).await;
+        assert_eq!(call.callback_type(), Some(7));
+    }
+    call.message().clone()
+}
