@@ -789,19 +789,5 @@ async fn a_quiz_is_playable_end_to_end_through_the_http_door(pool: PgPool) {
         async move { door.deliver(&p).await }
     })
     .await;
-    let count = support::catalog()
-        .lesson("python-setup")
-        .unwrap()
-        .quiz
-        .as_ref()
-        .unwrap()
-        .questions
-        .len();
-    assert_eq!(results["embeds"][0]["title"], "Your quiz results");
-    assert!(support::text(&results).contains(&format!("You got {count} of {count} right")));
-    let right: i64 = sqlx::query_scalar("SELECT count(*) FROM quiz_answers WHERE correct")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(right, count as i64);
+    support::assert_quiz_all_right(&pool, "python-setup", &results).await;
 }

@@ -47,3 +47,41 @@ impl Followup for DiscordFollowup {
         Ok(())
     }
 }
+
+/// Delivers each edit or follow-up as the JSON Discord would receive, on a
+/// channel: the console door prints them, tests read them.
+pub struct ChannelFollowup {
+    pub tx: tokio::sync::mpsc::UnboundedSender<serde_json::Value>,
+}
+
+impl ChannelFollowup {
+    /// A followup and the receiving end of its channel.
+    pub fn pair() -> (
+        std::sync::Arc<dyn Followup>,
+        tokio::sync::mpsc::UnboundedReceiver<serde_json::Value>,
+    ) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        (std::sync::Arc::new(ChannelFollowup { tx }), rx)
+    }
+}
+
+#[async_trait]
+impl Followup for ChannelFollowup {
+    async fn edit_original(
+        &self,
+        _token: &str,
+        edit: EditInteractionResponse,
+    ) -> anyhow::Result<()> {
+        self.tx.send(serde_json::to_value(&edit)?)?;
+        Ok(())
+    }
+
+    async fn send_followup(
+        &self,
+        _token: &str,
+        message: CreateInteractionResponseFollowup,
+    ) -> anyhow::Result<()> {
+        self.tx.send(serde_json::to_value(&message)?)?;
+        Ok(())
+    }
+}

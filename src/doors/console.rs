@@ -9,13 +9,12 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use serde_json::Value;
-use serenity::all::{CreateInteractionResponseFollowup, EditInteractionResponse, Interaction};
+use serenity::all::Interaction;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc;
 
 use super::wire;
+use crate::core::followup::ChannelFollowup;
 use crate::core::{Core, Followup};
 
 /// A button as the console shows it.
@@ -23,32 +22,6 @@ use crate::core::{Core, Followup};
 struct Shown {
     custom_id: String,
     disabled: bool,
-}
-
-/// Console followups arrive as rendered text on a channel.
-struct ConsoleFollowup {
-    tx: mpsc::UnboundedSender<Value>,
-}
-
-#[async_trait]
-impl Followup for ConsoleFollowup {
-    async fn edit_original(
-        &self,
-        _token: &str,
-        edit: EditInteractionResponse,
-    ) -> anyhow::Result<()> {
-        self.tx.send(serde_json::to_value(&edit)?)?;
-        Ok(())
-    }
-
-    async fn send_followup(
-        &self,
-        _token: &str,
-        message: CreateInteractionResponseFollowup,
-    ) -> anyhow::Result<()> {
-        self.tx.send(serde_json::to_value(&message)?)?;
-        Ok(())
-    }
 }
 
 /// Runs the console until `/quit` or the end of input. Slow work started by
@@ -61,8 +34,8 @@ where
     let texts = core.catalog.texts.clone();
     let user = wire::ConsoleUser::named(learner);
     let definitions = serde_json::to_value(core.commands())?;
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut followup: Option<Arc<dyn Followup>> = Some(Arc::new(ConsoleFollowup { tx }));
+    let (followup, mut rx) = ChannelFollowup::pair();
+    let mut followup: Option<Arc<dyn Followup>> = Some(followup);
     let mut buttons: Vec<Shown> = Vec::new();
     let mut lines = input.lines();
     let mut seq = 0u64;

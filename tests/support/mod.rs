@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
-use serenity::all::{CreateInteractionResponseFollowup, EditInteractionResponse, Interaction};
+use serenity::all::Interaction;
 use sqlx::PgPool;
 use tokio::sync::mpsc;
 use tutorbot::content::Catalog;
@@ -33,33 +33,8 @@ pub fn core(pool: PgPool) -> Core {
 }
 
 /// Followups recorded on a channel, in order.
-pub struct Recorder {
-    pub tx: mpsc::UnboundedSender<Value>,
-}
-
-#[async_trait::async_trait]
-impl Followup for Recorder {
-    async fn edit_original(
-        &self,
-        _token: &str,
-        edit: EditInteractionResponse,
-    ) -> anyhow::Result<()> {
-        self.tx.send(serde_json::to_value(&edit)?)?;
-        Ok(())
-    }
-    async fn send_followup(
-        &self,
-        _token: &str,
-        m: CreateInteractionResponseFollowup,
-    ) -> anyhow::Result<()> {
-        self.tx.send(serde_json::to_value(&m)?)?;
-        Ok(())
-    }
-}
-
 pub fn recorder() -> (Arc<dyn Followup>, mpsc::UnboundedReceiver<Value>) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    (Arc::new(Recorder { tx }), rx)
+    tutorbot::core::followup::ChannelFollowup::pair()
 }
 
 /// A learner with a name, and a counter for unique interaction ids.
@@ -259,4 +234,24 @@ where
         assert_eq!(call.callback_type(), Some(7));
     }
     call.message().clone()
+}
+
+/// Checks a quiz played all right through a door: the results message and
+/// every answer stored as right.
+pub async fn assert_quiz_all_right(pool: &PgPool, lesson: &str, results: &Value) {
+    let count = catalog()
+        .lesson(lesson)
+        .unwrap()
+        .quiz
+        .as_ref()
+        .unwrap()
+        .questions
+        .len();
+    assert_eq!(results["embeds"][0]["title"], "Your quiz results");
+    assert!(text(results).contains(&format!("You got {count} of {count} right")));
+    let right: i64 = sqlx::query_scalar("SELECT count(*) FROM quiz_answers WHERE correct")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(right, count as i64);
 }
