@@ -9,7 +9,6 @@ mod support;
 use support::{core_answer, id_with_prefix, marks, url_of};
 
 use std::collections::BTreeMap;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +17,7 @@ use serenity::all::EditInteractionResponse;
 use sqlx::PgPool;
 use support::fake_discord::{FakeDiscord, InlineResponse, RecordedCall};
 use support::fixtures::*;
-use tokio::io::{AsyncBufReadExt, BufReader};
+use support::process::{BotEnv, BotProcess};
 use tokio::task::JoinHandle;
 use tutorbot::core::demo::DemoService;
 use tutorbot::core::{Action, ButtonId, Core};
@@ -590,96 +589,19 @@ async fn healthz_says_503_when_postgres_does_not_answer() {
 // Two `tutorbot http` processes on one database
 // ---------------------------------------------------------------------------------------------
 
-/// A `tutorbot http` process, ready (it printed its address).
-struct Process {
-    child: tokio::process::Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Process {
-    async fn spawn(database_url: &str, fake: &FakeDiscord) -> Process {
-        let dir = tempfile::tempdir().unwrap();
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tutorbot"))
-            .arg("http")
-            .current_dir(dir.path())
-            .env_clear()
-            .env("DATABASE_URL", database_url)
-            .env("PROMPTS_DIR", support::prompts_dir())
-            .env("DISCORD_PUBLIC_KEY", fake.public_key_hex())
-            .env("DISCORD_API_BASE", fake.api_base())
-            .env("DISCORD_TOKEN", TOKEN)
-            .env("HTTP_ADDR", "127.0.0.1:0")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the tutorbot binary runs");
-        let base = listening_on(&mut child).await;
-        Process {
-            child,
-            base,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("{}/interactions", self.base)
-    }
-
-    /// SIGTERM, then the exit status and stderr.
-    async fn terminate(self) -> (std::process::ExitStatus, String) {
-        let pid = self.child.id().expect("running").to_string();
-        let killed = std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let out = tokio::time::timeout(Duration::from_secs(30), self.child.wait_with_output())
-            .await
-            .expect("exits within 30 s of SIGTERM")
-            .unwrap();
-        (
-            out.status,
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-}
-
-/// Reads the child's stdout up to its `listening on http://ADDR` line.
-async fn listening_on(child: &mut tokio::process::Child) -> String {
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let found = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(base) = line.strip_prefix("listening on ") {
-                return Some(base.trim().to_string());
-            }
-        }
-        None
-    })
-    .await
-    .expect("the process is ready within 60 s");
-    match found {
-        Some(base) => base,
-        None => {
-            let status = child.wait().await.unwrap();
-            let mut err = String::new();
-            if let Some(mut e) = child.stderr.take() {
-                use tokio::io::AsyncReadExt;
-                let _ = e.read_to_string(&mut err).await;
-            }
-            panic!("tutorbot http exited ({status}) before listening:\n{err}");
-        }
-    }
+/// `tutorbot http` on `database_url`, signed for and calling back to `fake`.
+async fn spawn_door(database_url: &str, fake: &FakeDiscord) -> BotProcess {
+    let mut env = BotEnv::http(database_url, &fake.public_key_hex(), "127.0.0.1:0");
+    env.set("DISCORD_API_BASE", &fake.api_base())
+        .set("DISCORD_TOKEN", TOKEN);
+    BotProcess::spawn(&env).await
 }
 
 #[sqlx::test]
 async fn two_processes_on_one_database_keep_one_learners_state_exact(pool: PgPool) {
     let url = url_of(&pool).await;
     let fake = FakeDiscord::start().await;
-    let (a, b) = tokio::join!(Process::spawn(&url, &fake), Process::spawn(&url, &fake));
+    let (a, b) = tokio::join!(spawn_door(&url, &fake), spawn_door(&url, &fake));
     let doors = [&a, &b];
     let core = support::core(pool.clone());
     let lesson = core.catalog.lesson("async").unwrap().clone();

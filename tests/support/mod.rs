@@ -4,6 +4,8 @@
 
 pub mod fake_discord;
 pub mod fixtures;
+pub mod load;
+pub mod process;
 pub mod tcp_proxy;
 
 use std::path::Path;
