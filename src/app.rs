@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use crate::content::Catalog;
 use crate::core::demo::DemoService;
-use crate::core::Core;
+use crate::core::{Core, Throttle};
 use crate::settings::Settings;
 use crate::store::Store;
 
@@ -32,7 +32,8 @@ pub fn load_catalog(settings: &Settings) -> anyhow::Result<Catalog> {
     })
 }
 
-/// Content checked, database created and migrated: the core, ready to serve.
+/// Content checked, database created and migrated: the core, ready to serve,
+/// with demos and (unless `LEARNER_RATE=0`) the per-learner throttle.
 pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
     let started = Instant::now();
     let catalog = load_catalog(settings)?;
@@ -48,5 +49,12 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "ready"
     );
-    Ok(Core::new(Arc::new(catalog), store).with_demos(demos))
+    let core = Core::new(Arc::new(catalog), store).with_demos(demos);
+    let learner = settings.learner;
+    Ok(if learner.rate == 0 {
+        tracing::info!("LEARNER_RATE=0: the per-learner throttle is off");
+        core
+    } else {
+        core.with_throttle(Throttle::new(learner.burst, learner.rate))
+    })
 }

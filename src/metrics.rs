@@ -13,7 +13,8 @@
 //!   [`Outcome::Failed`] (the database is the only thing the core can fail
 //!   on), plus failed `/healthz` database checks.
 //! - `tutorbot_rejected_requests_total{reason}`: HTTP requests refused before
-//!   the core (`too_large`, `bad_signature`, `stale`, `replay`, `malformed`).
+//!   the core (`overloaded`, `too_large`, `bad_signature`, `stale`, `replay`,
+//!   `malformed`).
 //! - `tutorbot_duplicate_interactions_total`: interactions delivered again
 //!   and answered only once.
 //! - `tutorbot_delivery_errors_total`: answers Discord did not accept
@@ -108,15 +109,19 @@ pub enum Rejection {
     Replay,
     /// 400: the body is not an interaction.
     Malformed,
+    /// 503: `HTTP_MAX_IN_FLIGHT` interactions were being handled already
+    /// (load shed, before anything else was looked at).
+    Overloaded,
 }
 
 impl Rejection {
-    const ALL: [Rejection; 5] = [
+    const ALL: [Rejection; 6] = [
         Rejection::TooLarge,
         Rejection::BadSignature,
         Rejection::Stale,
         Rejection::Replay,
         Rejection::Malformed,
+        Rejection::Overloaded,
     ];
 
     pub fn label(self) -> &'static str {
@@ -126,6 +131,7 @@ impl Rejection {
             Rejection::Stale => "stale",
             Rejection::Replay => "replay",
             Rejection::Malformed => "malformed",
+            Rejection::Overloaded => "overloaded",
         }
     }
 
@@ -147,7 +153,7 @@ pub struct Metrics {
     latency: [AtomicU64; LATENCY_BUCKETS.len() + 1],
     latency_sum_nanos: AtomicU64,
     database_errors: AtomicU64,
-    rejected: [AtomicU64; 5],
+    rejected: [AtomicU64; Rejection::ALL.len()],
     duplicates: AtomicU64,
     delivery_errors: AtomicU64,
     in_flight: AtomicI64,
@@ -326,6 +332,7 @@ mod tests {
         m.interaction(Kind::Component, Outcome::Ok, Duration::from_millis(30));
         m.interaction(Kind::Command, Outcome::Failed, Duration::from_secs(10));
         m.rejected(Rejection::Stale);
+        m.rejected(Rejection::Overloaded);
         let text = m.render();
         assert!(text.contains("tutorbot_interactions_total{kind=\"component\",outcome=\"ok\"} 2"));
         assert!(text.contains("tutorbot_interactions_total{kind=\"command\",outcome=\"failed\"} 1"));
@@ -337,6 +344,7 @@ mod tests {
         assert!(text.contains("tutorbot_interaction_duration_seconds_count 3"));
         assert!(text.contains("tutorbot_database_errors_total 1"));
         assert!(text.contains("tutorbot_rejected_requests_total{reason=\"stale\"} 1"));
+        assert!(text.contains("tutorbot_rejected_requests_total{reason=\"overloaded\"} 1"));
         {
             let _g = m.in_flight();
             assert!(m.render().contains("tutorbot_interactions_in_flight 1"));

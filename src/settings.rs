@@ -24,7 +24,20 @@ pub struct Settings {
     pub discord: DiscordSettings,
     /// Where `tutorbot http` listens, and where `/healthz` and `/metrics` live.
     pub http_addr: SocketAddr,
+    /// `HTTP_MAX_IN_FLIGHT`: interactions the HTTP door handles at once;
+    /// over it, a request is answered 503 at once (load shedding).
+    pub http_max_in_flight: usize,
     pub demo: DemoSettings,
+    pub learner: LearnerSettings,
+}
+
+/// The per-learner throttle (`LEARNER_BURST`, `LEARNER_RATE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LearnerSettings {
+    /// Interactions one learner may send at once, after a rest.
+    pub burst: u32,
+    /// Interactions a second refilled; 0 turns the throttle off.
+    pub rate: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +111,18 @@ impl Settings {
             bail!("DEMO_MAX_N must be between 1 and 1000, got {max_n}");
         }
         let http_addr = get("HTTP_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let http_max_in_flight = parse("HTTP_MAX_IN_FLIGHT", 256)?;
+        if !(1..=1_000_000).contains(&http_max_in_flight) {
+            bail!("HTTP_MAX_IN_FLIGHT must be between 1 and 1000000, got {http_max_in_flight}");
+        }
+        let burst = parse("LEARNER_BURST", 20)?;
+        if !(1..=10_000).contains(&burst) {
+            bail!("LEARNER_BURST must be between 1 and 10000, got {burst}");
+        }
+        let rate = parse("LEARNER_RATE", 5)?;
+        if rate > 10_000 {
+            bail!("LEARNER_RATE must be between 0 (no throttle) and 10000 a second, got {rate}");
+        }
         Ok(Settings {
             database: DatabaseSettings {
                 url: SecretString::from(
@@ -119,12 +144,17 @@ impl Settings {
             http_addr: http_addr
                 .parse()
                 .with_context(|| format!("HTTP_ADDR must be host:port, got {http_addr:?}"))?,
+            http_max_in_flight: http_max_in_flight as usize,
             demo: DemoSettings {
                 target: get("DEMO_TARGET"),
                 max_n: max_n as u32,
                 delay: Duration::from_millis(parse("DEMO_DELAY_MS", 500)?.clamp(1, 10_000)),
                 cooldown: Duration::from_secs(parse("DEMO_COOLDOWN_SECS", 5)?),
                 max_in_flight: parse("DEMO_MAX_IN_FLIGHT", 200)?.max(1) as u32,
+            },
+            learner: LearnerSettings {
+                burst: burst as u32,
+                rate: rate as u32,
             },
         })
     }
@@ -169,6 +199,31 @@ mod tests {
         assert_eq!(s.http_addr.to_string(), "127.0.0.1:8080");
         assert_eq!(s.demo.max_n, 50);
         assert!(s.discord.token.is_none());
+        assert_eq!(s.http_max_in_flight, 256);
+        assert_eq!(s.learner, LearnerSettings { burst: 20, rate: 5 });
+    }
+
+    #[test]
+    fn flood_limits_are_checked_and_named_in_the_error() {
+        for (key, value) in [
+            ("HTTP_MAX_IN_FLIGHT", "0"),
+            ("HTTP_MAX_IN_FLIGHT", "many"),
+            ("LEARNER_BURST", "0"),
+            ("LEARNER_BURST", "-1"),
+            ("LEARNER_RATE", "10001"),
+            ("LEARNER_RATE", "2.5"),
+        ] {
+            let err = settings(&[(key, value)]).unwrap_err();
+            assert!(format!("{err:#}").contains(key), "{key}={value}: {err:#}");
+        }
+        let s = settings(&[
+            ("HTTP_MAX_IN_FLIGHT", "1"),
+            ("LEARNER_BURST", "3"),
+            ("LEARNER_RATE", "0"),
+        ])
+        .unwrap();
+        assert_eq!(s.http_max_in_flight, 1);
+        assert_eq!(s.learner, LearnerSettings { burst: 3, rate: 0 });
     }
 
     #[test]

@@ -19,6 +19,10 @@ texts! { Texts;
     load_failed: [],
     save_failed: [],
     saved_but_not_shown: [],
+    /// A learner over their throttle's limit (`LEARNER_BURST`, `LEARNER_RATE`).
+    slow_down: [],
+    /// The core did not answer within the door's deadline (Discord waits 3 s).
+    took_too_long: [],
 
     // Lessons and checklists.
     lesson_intro: [title, summary],

@@ -10,7 +10,8 @@
 //! Layout: [`button`] packs and parses button ids; [`lesson`] serves lessons
 //! and checklists; [`quiz`] runs quizzes; [`demo`] runs the live demos; [`progress`] and [`account`] serve `/progress`, `/my-data`
 //! and `/forget-me`; [`commands`] declares the slash commands; [`view`] holds
-//! the small helpers every view shares.
+//! the small helpers every view shares; [`throttle`] keeps one learner's
+//! flood of clicks from reaching the store.
 
 pub mod account;
 pub mod button;
@@ -20,6 +21,7 @@ pub mod followup;
 pub mod lesson;
 pub mod progress;
 pub mod quiz;
+pub mod throttle;
 pub mod view;
 
 use std::sync::Arc;
@@ -33,6 +35,7 @@ use crate::content::Catalog;
 use crate::store::{LearnerId, Store};
 pub use button::{Action, ButtonId};
 pub use followup::Followup;
+pub use throttle::Throttle;
 
 /// What kind of interaction, and how it went: the labels of `/metrics`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,14 +90,19 @@ pub struct Core {
     pub store: Store,
     /// The demo engine; `None` answers `/demo` with "not available".
     pub demos: Option<Arc<demo::DemoService>>,
+    /// The per-learner throttle; `None` serves every click.
+    pub throttle: Option<Arc<Throttle>>,
 }
 
 impl Core {
+    /// A core with no demos and no throttle (tests click faster than any
+    /// human on purpose; [`crate::app::start`] adds both).
     pub fn new(catalog: Arc<Catalog>, store: Store) -> Self {
         Core {
             catalog,
             store,
             demos: None,
+            throttle: None,
         }
     }
 
@@ -113,9 +121,18 @@ impl Core {
         self
     }
 
+    /// The same core, with a per-learner throttle.
+    pub fn with_throttle(mut self, throttle: Throttle) -> Self {
+        self.throttle = Some(Arc::new(throttle));
+        self
+    }
+
     /// Answers one interaction. Never panics on input; never fails: a failure
     /// becomes an answer that says so.
     pub async fn handle(&self, interaction: &Interaction, followup: Arc<dyn Followup>) -> Answer {
+        if let Some(answer) = self.throttled(interaction) {
+            return answer;
+        }
         match interaction {
             Interaction::Ping(_) => Answer::ok(CreateInteractionResponse::Pong),
             Interaction::Command(cmd) => self.command(cmd, followup).await,
@@ -123,6 +140,31 @@ impl Core {
             Interaction::Component(click) => self.click(click).await,
             _ => Answer::refused(view::notice(self.catalog.texts.unknown_command.as_str())),
         }
+    }
+
+    /// The answer to a learner over their limit, if they are; first, before
+    /// anything reaches the store. PING is protocol and never throttled.
+    fn throttled(&self, interaction: &Interaction) -> Option<Answer> {
+        let throttle = self.throttle.as_ref()?;
+        let learner = match interaction {
+            Interaction::Command(cmd) | Interaction::Autocomplete(cmd) => cmd.user.id,
+            Interaction::Component(click) => click.user.id,
+            _ => return None,
+        };
+        if throttle.admit(learner.get()) {
+            return None;
+        }
+        tracing::debug!(
+            learner = learner.get(),
+            "throttled a learner over their limit"
+        );
+        Some(Answer::refused(match interaction {
+            // Discord shows no message for an autocomplete: no suggestions.
+            Interaction::Autocomplete(_) => {
+                CreateInteractionResponse::Autocomplete(CreateAutocompleteResponse::new())
+            }
+            _ => view::notice(self.catalog.texts.slow_down.as_str()),
+        }))
     }
 
     async fn command(&self, cmd: &CommandInteraction, followup: Arc<dyn Followup>) -> Answer {

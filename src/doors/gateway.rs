@@ -3,7 +3,11 @@
 //! Every `INTERACTION_CREATE` goes to the core; its answer goes back as the
 //! interaction callback through REST. Serenity runs each event handler in its
 //! own task, so interactions are handled concurrently; the door counts them
-//! in flight so that a shutdown lets them finish. `GET /healthz` and
+//! in flight so that a shutdown lets them finish. The core has
+//! [`ANSWER_DEADLINE`] to answer, as at the HTTP door, and the core's
+//! per-learner throttle applies. There is no cap on interactions in flight
+//! here (the HTTP door's 503): an event read from the gateway has no status
+//! to refuse it with, only an answer or none. `GET /healthz` and
 //! `GET /metrics` are served alongside, on `HTTP_ADDR`.
 //!
 //! Intents: none. `INTERACTION_CREATE` is sent to every bot whatever its
@@ -41,7 +45,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::http::{
-    after_answer, discord_http, ops_router, redact, SeenIds, Tracker, FOLLOWUP_GRACE,
+    after_answer, answer_within, discord_http, ops_router, redact, SeenIds, Tracker,
+    ANSWER_DEADLINE, FOLLOWUP_GRACE,
 };
 use crate::core::followup::DiscordFollowup;
 use crate::core::{commands, Core};
@@ -216,7 +221,9 @@ impl EventHandler for Handler {
             }),
             &self.followups,
         );
-        let answer = self.core.handle(&interaction, followup).await;
+        // Discord's 3 seconds hold here too: past the deadline the learner
+        // is told to retry (safe: see `answer_within`).
+        let answer = answer_within(&self.core, &interaction, followup, ANSWER_DEADLINE).await;
         if let Err(e) = answer
             .response
             .execute(&ctx.http, (id, interaction.token()))

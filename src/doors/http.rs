@@ -4,6 +4,16 @@
 //! application's Ed25519 key. The door checks, in this order, and nothing
 //! refused ever reaches the core:
 //!
+//! 0. fewer than `HTTP_MAX_IN_FLIGHT` interactions are being handled, else
+//!    **503** with `Retry-After: 1` (load shedding). This comes first, before
+//!    the body is even read, because it must cost next to nothing: under a
+//!    burst far above what the machine serves, verifying an Ed25519
+//!    signature on every request is itself the work to shed. A request shed
+//!    is one Discord sees fail at once (and the learner may retry), instead
+//!    of one that, queued, would miss Discord's 3 seconds anyway while making
+//!    everyone behind it miss them too. Memory stays bounded as a result:
+//!    at most `HTTP_MAX_IN_FLIGHT` bodies of at most [`MAX_BODY`] bytes are
+//!    held at once;
 //! 1. the body is at most [`MAX_BODY`] bytes, else **413**;
 //! 2. `X-Signature-Ed25519` and `X-Signature-Timestamp` are present and the
 //!    signature over `timestamp ++ body` verifies against
@@ -19,6 +29,12 @@
 //!    first); across instances every write of the core is idempotent anyway
 //!    (a tick sets a state, a quiz answer counts once), so a request replayed
 //!    to another instance changes nothing that the first did not.
+//!
+//! The core then has [`ANSWER_DEADLINE`] to answer; past it the learner is
+//! told it took too long and to try again ([`answer_within`]), so no answer
+//! misses Discord's 3 seconds because the database is slow. (The core's own
+//! per-learner throttle answers a learner who floods it before anything
+//! reaches the store.)
 //!
 //! Then PING gets PONG (`{"type":1}`, answered by the door: it is protocol)
 //! and everything else the core's answer, inline, as JSON. Work that
@@ -43,8 +59,9 @@ use anyhow::{bail, Context};
 use async_trait::async_trait;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -55,10 +72,10 @@ use serenity::all::{
 use serenity::http::{Http, HttpBuilder};
 use serenity::interactions_endpoint::Verifier;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 
 use crate::core::followup::DiscordFollowup;
-use crate::core::{Core, Followup};
+use crate::core::{view, Answer, Core, Followup, Outcome};
 use crate::metrics::{Kind, Metrics, Rejection};
 use crate::settings::Settings;
 
@@ -77,6 +94,14 @@ pub const TIMESTAMP_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// second) the oldest are forgotten before their window ends.
 pub const REPLAY_CAPACITY: usize = 200_000;
 
+/// How long the core has to answer an interaction. Discord drops an answer
+/// that comes more than 3 seconds after the interaction; 2.5 s leaves half a
+/// second for the network (and for Discord's own clock).
+pub const ANSWER_DEADLINE: Duration = Duration::from_millis(2500);
+
+/// Default of `HTTP_MAX_IN_FLIGHT`: interactions the HTTP door handles at once.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+
 /// What the HTTP door needs besides the core. Built, and checked, before
 /// anything starts.
 #[derive(Clone)]
@@ -90,6 +115,12 @@ pub struct HttpOptions {
     pub api_base: Option<String>,
     /// `DISCORD_APPLICATION_ID`; learned from the first interaction if unset.
     pub application_id: Option<u64>,
+    /// `HTTP_MAX_IN_FLIGHT`: interactions handled at once; more are shed
+    /// with a 503 (at least 1).
+    pub max_in_flight: usize,
+    /// How long the core has to answer: [`ANSWER_DEADLINE`] (not a setting,
+    /// as Discord's 3 seconds are not; tests change it).
+    pub answer_deadline: Duration,
 }
 
 impl std::fmt::Debug for HttpOptions {
@@ -98,6 +129,8 @@ impl std::fmt::Debug for HttpOptions {
             .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
             .field("api_base", &self.api_base)
             .field("application_id", &self.application_id)
+            .field("max_in_flight", &self.max_in_flight)
+            .field("answer_deadline", &self.answer_deadline)
             .finish_non_exhaustive()
     }
 }
@@ -111,6 +144,8 @@ impl HttpOptions {
             token: None,
             api_base: None,
             application_id: None,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            answer_deadline: ANSWER_DEADLINE,
         })
     }
 
@@ -129,6 +164,8 @@ impl HttpOptions {
             token: d.token.clone(),
             api_base: d.api_base.clone(),
             application_id: d.application_id,
+            max_in_flight: settings.http_max_in_flight,
+            answer_deadline: ANSWER_DEADLINE,
         })
     }
 }
@@ -330,6 +367,41 @@ pub fn redact(text: &str, token: &str) -> String {
 /// How long a shutdown waits for work after the first answers (a demo).
 pub const FOLLOWUP_GRACE: Duration = Duration::from_secs(30);
 
+/// The core's answer to an interaction, or, if it has none within
+/// `deadline`, a notice that it took too long (an [`Outcome::Failed`]).
+/// Both Discord doors answer through this.
+pub async fn answer_within(
+    core: &Core,
+    interaction: &Interaction,
+    followup: Arc<dyn Followup>,
+    deadline: Duration,
+) -> Answer {
+    // Giving up on the core's future drops it wherever it is: maybe before
+    // its write, maybe after the write committed but before the answer was
+    // built. Both are safe to tell "try again", because every write of the
+    // core is idempotent: a tick sets a state (ticking twice is ticking
+    // once), a quiz's first answer is the only one that counts, a quiz
+    // start resumes the open attempt, forgetting twice forgets once; a demo
+    // whose claim committed leaves only its cooldown behind. A retry after
+    // a write that did commit changes nothing twice. A transaction dropped
+    // half-way is rolled back by sqlx when its connection goes back.
+    match tokio::time::timeout(deadline, core.handle(interaction, followup)).await {
+        Ok(answer) => answer,
+        Err(_) => {
+            tracing::warn!(
+                interaction = interaction.id().get(),
+                kind = Kind::of(interaction).label(),
+                ?deadline,
+                "the core did not answer within the deadline; told the learner to retry"
+            );
+            Answer {
+                response: view::notice(core.catalog.texts.took_too_long.as_str()),
+                outcome: Outcome::Failed,
+            }
+        }
+    }
+}
+
 /// The HTTP door: the core plus what checking and answering need.
 pub struct HttpDoor {
     core: Core,
@@ -339,6 +411,9 @@ pub struct HttpDoor {
     metrics: Arc<Metrics>,
     seen: SeenIds,
     followups: Arc<Tracker>,
+    /// One permit per interaction being handled (`HTTP_MAX_IN_FLIGHT`).
+    in_flight: Semaphore,
+    answer_deadline: Duration,
 }
 
 impl HttpDoor {
@@ -363,6 +438,8 @@ impl HttpDoor {
             metrics: Arc::new(Metrics::new()),
             seen: SeenIds::new(TIMESTAMP_WINDOW, REPLAY_CAPACITY),
             followups: Tracker::new(),
+            in_flight: Semaphore::new(options.max_in_flight.clamp(1, Semaphore::MAX_PERMITS)),
+            answer_deadline: options.answer_deadline,
         }
     }
 
@@ -425,10 +502,13 @@ impl HttpDoor {
         }
         let _gauge = self.metrics.in_flight();
         let (followup, answered) = after_answer(self.followup(), &self.followups);
-        let answer = self
-            .core
-            .handle(&interaction, Arc::clone(&followup) as Arc<dyn Followup>)
-            .await;
+        let answer = answer_within(
+            &self.core,
+            &interaction,
+            Arc::clone(&followup) as Arc<dyn Followup>,
+            self.answer_deadline,
+        )
+        .await;
         let json = match serde_json::to_vec(&answer.response) {
             Ok(json) => json,
             Err(e) => {
@@ -465,6 +545,18 @@ impl HttpDoor {
     fn refuse(&self, why: Rejection) -> Response {
         self.metrics.rejected(why);
         let (status, text) = match why {
+            Rejection::Overloaded => {
+                // Discord shows the learner "this interaction failed" and
+                // they may click again; a proxy in front may retry by itself.
+                // Either way, a second later a slot is likely free: answers
+                // take milliseconds, and at most `answer_deadline`.
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(header::RETRY_AFTER, "1")],
+                    "overloaded, try again in a second",
+                )
+                    .into_response();
+            }
             Rejection::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
             Rejection::BadSignature => (StatusCode::UNAUTHORIZED, "invalid request signature"),
             Rejection::Stale => (StatusCode::UNAUTHORIZED, "stale request timestamp"),
@@ -487,6 +579,16 @@ fn fresh(timestamp: &str, now: SystemTime) -> bool {
     now.abs_diff(signed) <= TIMESTAMP_WINDOW.as_secs()
 }
 
+/// Step 0 of the door (see the module docs): a permit of `HTTP_MAX_IN_FLIGHT`,
+/// held until the answer is ready, or a 503 at once, before the body is read.
+async fn shed(State(door): State<Arc<HttpDoor>>, request: Request, next: Next) -> Response {
+    let Ok(_permit) = door.in_flight.try_acquire() else {
+        tracing::debug!("shed a request: HTTP_MAX_IN_FLIGHT reached");
+        return door.refuse(Rejection::Overloaded);
+    };
+    next.run(request).await
+}
+
 async fn interactions(
     State(door): State<Arc<HttpDoor>>,
     headers: HeaderMap,
@@ -507,8 +609,9 @@ async fn interactions(
 /// `POST /interactions`, `GET /healthz` and `GET /metrics`.
 pub fn router(door: Arc<HttpDoor>) -> Router {
     let ops = ops_router(door.core.clone(), Arc::clone(&door.metrics));
+    let shedding = middleware::from_fn_with_state(Arc::clone(&door), shed);
     Router::new()
-        .route("/interactions", post(interactions))
+        .route("/interactions", post(interactions).layer(shedding))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(door)
         .merge(ops)
