@@ -31,6 +31,15 @@ fn keys() -> (SigningKey, String) {
     (key, public)
 }
 
+/// The door's settings here: the defaults, but no per-learner throttle
+/// (these learners click far faster than people; the throttle has its own
+/// tests in tests/floods.rs, and here a "slow down" would pass for an outage).
+fn bot_env(database_url: &str, public_key: &str) -> BotEnv {
+    let mut env = BotEnv::http(database_url, public_key, "127.0.0.1:0");
+    env.set("LEARNER_RATE", "0");
+    env
+}
+
 /// Everything confirmed is stored, once, whole; every answer made sense.
 async fn assert_nothing_lost(pool: &PgPool, script: &Script, tally: &Tally) {
     assert_eq!(
@@ -62,7 +71,7 @@ async fn assert_nothing_lost(pool: &PgPool, script: &Script, tally: &Tally) {
 async fn a_door_killed_mid_load_keeps_everything_it_confirmed(pool: PgPool) {
     let url = url_of(&pool).await;
     let (key, public) = keys();
-    let mut env = BotEnv::http(&url, &public, "127.0.0.1:0");
+    let mut env = bot_env(&url, &public);
     let mut bot = BotProcess::spawn(&env).await;
     // Restarts come back on the same port, as a redeploy would.
     env.set("HTTP_ADDR", &bot.addr());
@@ -141,7 +150,7 @@ async fn open_lesson(key: &SigningKey, url: &str) -> (u16, Value) {
 async fn a_postgres_outage_under_load_is_ridden_out_without_a_restart(pool: PgPool) {
     let (db_url, proxy) = proxied_url(&pool).await;
     let (key, public) = keys();
-    let env = BotEnv::http(&db_url, &public, "127.0.0.1:0");
+    let env = bot_env(&db_url, &public);
     let bot = BotProcess::spawn(&env).await;
     let script = Script::new(&catalog(), "async", "python-setup");
     let load = Load::start(
@@ -187,7 +196,7 @@ async fn a_postgres_outage_under_load_is_ridden_out_without_a_restart(pool: PgPo
 async fn the_check_notices_lost_duplicated_and_torn_state(pool: PgPool) {
     let url = url_of(&pool).await;
     let (key, public) = keys();
-    let bot = BotProcess::spawn(&BotEnv::http(&url, &public, "127.0.0.1:0")).await;
+    let bot = BotProcess::spawn(&bot_env(&url, &public)).await;
     let script = Script::new(&catalog(), "async", "python-setup");
     let load = Load::start(
         1,
