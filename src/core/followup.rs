@@ -27,6 +27,20 @@ pub struct DiscordFollowup {
     pub http: std::sync::Arc<serenity::http::Http>,
 }
 
+/// Pauses before each retry of an edit Discord answered "Unknown Message".
+const UNKNOWN_MESSAGE_RETRIES_MS: [u64; 3] = [50, 150, 400];
+
+/// Discord's JSON error code for "Unknown Message".
+const UNKNOWN_MESSAGE: isize = 10008;
+
+fn unknown_message(e: &serenity::Error) -> bool {
+    matches!(
+        e,
+        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))
+            if r.error.code == UNKNOWN_MESSAGE
+    )
+}
+
 #[async_trait]
 impl Followup for DiscordFollowup {
     async fn edit_original(
@@ -34,6 +48,17 @@ impl Followup for DiscordFollowup {
         token: &str,
         edit: EditInteractionResponse,
     ) -> anyhow::Result<()> {
+        // Discord may not have stored the first answer yet when the first
+        // edit arrives (the answer went out on another connection a moment
+        // ago): it says "Unknown Message" then. A short wait settles it.
+        for pause_ms in UNKNOWN_MESSAGE_RETRIES_MS {
+            match edit.clone().execute(self.http.as_ref(), token).await {
+                Err(e) if unknown_message(&e) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(pause_ms)).await;
+                }
+                other => return other.map(|_| ()).map_err(Into::into),
+            }
+        }
         edit.execute(self.http.as_ref(), token).await?;
         Ok(())
     }
