@@ -136,6 +136,8 @@ pub struct Tally {
     pub shed: u64,
     /// Up to 5 unexpected answers, for the report.
     pub samples: Vec<String>,
+    /// Up to 5 errors of requests that got no answer.
+    pub errors: Vec<String>,
     /// Send to answer, for every answered request.
     pub latencies: Vec<Duration>,
     pub effects: Vec<Effect>,
@@ -275,8 +277,8 @@ impl Load {
         let _ = rx.wait_for(|f| *f >= n).await;
     }
 
-    /// Stops every seat (a click in flight is abandoned: counted as
-    /// unanswered) and returns the tally.
+    /// Stops every seat (each first sees its request in flight through)
+    /// and returns the tally.
     pub async fn stop(self) -> Tally {
         self.shared.stopping.store(true, Ordering::SeqCst);
         self.stop.send_replace(true);
@@ -483,28 +485,38 @@ impl Shared {
                     body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
                 })
             };
-            let mut stop = self.stop.clone();
-            let answer = tokio::select! {
-                answer = answer => answer,
-                _ = stop.wait_for(|s| *s) => {
-                    self.tally.lock().unwrap().unanswered += 1;
-                    return Err(Stopped);
-                }
-            };
-            match answer {
+            // A request sent is seen through (at most the client's timeout),
+            // even when the load is stopping: every one sent is counted as
+            // answered or not by the bot, never abandoned by us.
+            match answer.await {
                 Ok(reply) => {
                     self.tally.lock().unwrap().latencies.push(started.elapsed());
                     return Ok(reply);
                 }
-                Err(_) => {
+                Err(e) => {
                     // Killed mid-request, or down: the same click goes again
                     // (as the same interaction: Discord never resends one,
-                    // but the bot must not mind) once a new process is up.
-                    self.tally.lock().unwrap().unanswered += 1;
+                    // but the bot must not mind) once a new process is up,
+                    // or after a second if none comes (a connection lost
+                    // some other way).
+                    {
+                        let mut t = self.tally.lock().unwrap();
+                        t.unanswered += 1;
+                        if t.errors.len() < 5 {
+                            let mut text = e.to_string();
+                            let mut source = std::error::Error::source(&e);
+                            while let Some(cause) = source {
+                                text.push_str(&format!(": {cause}"));
+                                source = cause.source();
+                            }
+                            t.errors.push(text);
+                        }
+                    }
                     let mut target_rx = self.target.clone();
                     let mut stop = self.stop.clone();
                     tokio::select! {
                         _ = target_rx.wait_for(|t| t.generation != target.generation) => {}
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
                         _ = stop.wait_for(|s| *s) => return Err(Stopped),
                     }
                 }
