@@ -428,7 +428,7 @@ impl Bench {
             cluster.stop();
             let failed = load.failed();
             tokio::time::sleep(Duration::from_millis(200)).await;
-            let (status, lesson) = open_lesson(&self.key, &bot.url()).await;
+            let (status, lesson) = load::open_lesson(&self.key, &bot.url(), LEARNERS - 1).await;
             if status == 200 && lesson["data"]["embeds"][0]["title"].is_string() {
                 lessons_shown += 1;
             }
@@ -694,25 +694,6 @@ impl Bench {
         .await;
         (burst_row, others_row)
     }
-}
-
-/// `/lesson async` from a passer-by, signed.
-async fn open_lesson(key: &SigningKey, url: &str) -> (u16, Value) {
-    let origin = fixtures::Origin::guild(
-        load::APP,
-        fixtures::snowflake(),
-        fixtures::interaction_token(),
-        LEARNERS - 1,
-        load::GUILD,
-        load::CHANNEL,
-    );
-    let payload = fixtures::slash_command(
-        &origin,
-        load::COMMAND_ID,
-        "lesson",
-        vec![fixtures::opt_string("lesson", "async")],
-    );
-    load::post_signed(key, url, &payload).await
 }
 
 #[tokio::main]

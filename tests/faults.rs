@@ -13,10 +13,8 @@ use std::time::Duration;
 
 use ed25519_dalek::SigningKey;
 use rand::Rng;
-use serde_json::Value;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::PgPool;
-use support::fixtures::{self, Origin};
 use support::load::{self, check, Load, Script, Tally};
 use support::process::{BotEnv, BotProcess};
 use support::tcp_proxy::TcpProxy;
@@ -127,25 +125,6 @@ async fn proxied_url(pool: &PgPool) -> (String, TcpProxy) {
     (url, proxy)
 }
 
-/// `/lesson async` from a passer-by, signed.
-async fn open_lesson(key: &SigningKey, url: &str) -> (u16, Value) {
-    let origin = Origin::guild(
-        load::APP,
-        fixtures::snowflake(),
-        fixtures::interaction_token(),
-        FIRST_LEARNER - 1,
-        load::GUILD,
-        load::CHANNEL,
-    );
-    let payload = fixtures::slash_command(
-        &origin,
-        load::COMMAND_ID,
-        "lesson",
-        vec![fixtures::opt_string("lesson", "async")],
-    );
-    load::post_signed(key, url, &payload).await
-}
-
 #[sqlx::test]
 async fn a_postgres_outage_under_load_is_ridden_out_without_a_restart(pool: PgPool) {
     let (db_url, proxy) = proxied_url(&pool).await;
@@ -167,7 +146,7 @@ async fn a_postgres_outage_under_load_is_ridden_out_without_a_restart(pool: PgPo
     // Learners are told to try again...
     load.failed_reaches(load.failed() + 8).await;
     // ...lessons still show...
-    let (status, lesson) = open_lesson(&key, &bot.url()).await;
+    let (status, lesson) = load::open_lesson(&key, &bot.url(), FIRST_LEARNER - 1).await;
     assert_eq!(status, 200);
     assert_eq!(lesson["type"], 4, "{lesson}");
     assert!(lesson["data"]["embeds"][0]["title"].is_string(), "{lesson}");

@@ -215,25 +215,7 @@ impl Load {
         first_learner: u64,
         retry_pause: Duration,
     ) -> Load {
-        let (target, target_rx) = watch::channel(Target { url, generation: 0 });
-        let (stop, stop_rx) = watch::channel(false);
-        let shared = Arc::new(Shared {
-            script,
-            key,
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(10))
-                .pool_max_idle_per_host(seats)
-                .build()
-                .unwrap(),
-            target: target_rx,
-            stopping: AtomicBool::new(false),
-            stop: stop_rx,
-            next_learner: AtomicU64::new(first_learner),
-            tally: Mutex::default(),
-            ok: watch::Sender::new(0),
-            failed: watch::Sender::new(0),
-            retry_pause,
-        });
+        let (shared, target, stop) = Shared::new(key, script, url, first_learner, retry_pause);
         let seats = (0..seats)
             .map(|_| tokio::spawn(seat(Arc::clone(&shared))))
             .collect();
@@ -312,6 +294,37 @@ enum Step {
 }
 
 impl Shared {
+    /// The state seats share, and the harness's two handles on it: where
+    /// the door is, and the stop signal.
+    #[allow(clippy::type_complexity)]
+    fn new(
+        key: SigningKey,
+        script: Script,
+        url: String,
+        first_learner: u64,
+        retry_pause: Duration,
+    ) -> (Arc<Shared>, watch::Sender<Target>, watch::Sender<bool>) {
+        let (target, target_rx) = watch::channel(Target { url, generation: 0 });
+        let (stop, stop_rx) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            script,
+            key,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap(),
+            target: target_rx,
+            stopping: AtomicBool::new(false),
+            stop: stop_rx,
+            next_learner: AtomicU64::new(first_learner),
+            tally: Mutex::default(),
+            ok: watch::Sender::new(0),
+            failed: watch::Sender::new(0),
+            retry_pause,
+        });
+        (shared, target, stop)
+    }
+
     /// One learner's whole script.
     async fn learner(&self, learner: u64) -> Result<(), Stopped> {
         let s = &self.script;
@@ -456,16 +469,7 @@ impl Shared {
                 return Err(Stopped);
             }
             let target = self.target.borrow().clone();
-            let timestamp = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_secs()
-                .to_string();
-            let signature = hex::encode(
-                self.key
-                    .sign(&[timestamp.as_bytes(), &body].concat())
-                    .to_bytes(),
-            );
+            let (signature, timestamp) = sign(&self.key, &body);
             self.tally.lock().unwrap().sent += 1;
             let started = Instant::now();
             let answer = async {
@@ -537,24 +541,7 @@ pub async fn hammer(
     connections: usize,
     duration: Duration,
 ) -> Tally {
-    let (target, target_rx) = watch::channel(Target { url, generation: 0 });
-    let (stop, stop_rx) = watch::channel(false);
-    let shared = Arc::new(Shared {
-        script,
-        key,
-        client: reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap(),
-        target: target_rx,
-        stopping: AtomicBool::new(false),
-        stop: stop_rx,
-        next_learner: AtomicU64::new(learner),
-        tally: Mutex::default(),
-        ok: watch::Sender::new(0),
-        failed: watch::Sender::new(0),
-        retry_pause: Duration::ZERO,
-    });
+    let (shared, target, stop) = Shared::new(key, script, url, learner, Duration::ZERO);
     let tasks: Vec<_> = (0..connections)
         .map(|c| {
             let shared = Arc::clone(&shared);
@@ -661,15 +648,41 @@ fn judge(step: Step, script: &Script, learner: u64, reply: &Reply) -> Verdict {
     }
 }
 
-/// Posts one interaction signed with `key`; the status and the JSON answer.
-pub async fn post_signed(key: &SigningKey, url: &str, payload: &Value) -> (u16, Value) {
-    let body = serde_json::to_vec(payload).unwrap();
+/// The `X-Signature-Ed25519` and `X-Signature-Timestamp` of `body`, now,
+/// as Discord signs: over the timestamp followed by the body.
+pub fn sign(key: &SigningKey, body: &[u8]) -> (String, String) {
     let timestamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs()
         .to_string();
-    let signature = hex::encode(key.sign(&[timestamp.as_bytes(), &body].concat()).to_bytes());
+    let signature = hex::encode(key.sign(&[timestamp.as_bytes(), body].concat()).to_bytes());
+    (signature, timestamp)
+}
+
+/// `/lesson async` from `learner`, signed: what a passer-by sees.
+pub async fn open_lesson(key: &SigningKey, url: &str, learner: u64) -> (u16, Value) {
+    let origin = Origin::guild(
+        APP,
+        fixtures::snowflake(),
+        fixtures::interaction_token(),
+        learner,
+        GUILD,
+        CHANNEL,
+    );
+    let payload = fixtures::slash_command(
+        &origin,
+        COMMAND_ID,
+        "lesson",
+        vec![fixtures::opt_string("lesson", "async")],
+    );
+    post_signed(key, url, &payload).await
+}
+
+/// Posts one interaction signed with `key`; the status and the JSON answer.
+pub async fn post_signed(key: &SigningKey, url: &str, payload: &Value) -> (u16, Value) {
+    let body = serde_json::to_vec(payload).unwrap();
+    let (signature, timestamp) = sign(key, &body);
     let response = reqwest::Client::new()
         .post(url)
         .header("content-type", "application/json")
