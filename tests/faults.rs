@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use ed25519_dalek::SigningKey;
 use rand::Rng;
-use sqlx::postgres::PgConnectOptions;
 use sqlx::PgPool;
 use support::load::{self, check, Load, Script, Tally};
 use support::process::{BotEnv, BotProcess};
@@ -108,19 +107,13 @@ async fn a_door_killed_mid_load_keeps_everything_it_confirmed(pool: PgPool) {
 /// Postgres reached through a proxy the test can cut (the machine's server
 /// is shared by every test: it is never stopped).
 async fn proxied_url(pool: &PgPool) -> (String, TcpProxy) {
-    let direct: PgConnectOptions = std::env::var("DATABASE_URL").unwrap().parse().unwrap();
-    let upstream = tokio::net::lookup_host((direct.get_host(), direct.get_port()))
-        .await
-        .unwrap()
-        .next()
-        .unwrap();
-    let proxy = TcpProxy::start(upstream).await;
+    let (proxy, proxied) = TcpProxy::in_front_of_postgres().await;
     let real = url_of(pool).await;
     let database = real.rsplit('/').next().unwrap().to_string();
     let url = format!(
         "postgres://{}@127.0.0.1:{}/{database}",
-        direct.get_username(),
-        proxy.addr.port()
+        proxied.get_username(),
+        proxied.get_port()
     );
     (url, proxy)
 }

@@ -6,7 +6,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use support::tcp_proxy::TcpProxy;
 use support::*;
@@ -19,18 +19,8 @@ async fn core_behind_proxy(pool: &PgPool) -> (Core, TcpProxy) {
         .fetch_one(pool)
         .await
         .unwrap();
-    let url = std::env::var("DATABASE_URL").unwrap();
-    let direct: PgConnectOptions = url.parse().unwrap();
-    let upstream = tokio::net::lookup_host((direct.get_host(), direct.get_port()))
-        .await
-        .unwrap()
-        .next()
-        .unwrap();
-    let proxy = TcpProxy::start(upstream).await;
-    let options = direct
-        .host("127.0.0.1")
-        .port(proxy.addr.port())
-        .database(&db);
+    let (proxy, proxied) = TcpProxy::in_front_of_postgres().await;
+    let options = proxied.database(&db);
     let proxied = PgPoolOptions::new()
         .max_connections(4)
         .acquire_timeout(Duration::from_secs(1))

@@ -431,26 +431,8 @@ impl Shared {
     ) -> Result<Value, Stopped> {
         loop {
             let reply = self.send(&make()).await?;
-            match judge(step, &self.script, learner, &reply) {
-                Verdict::Ok => {
-                    self.tally.lock().unwrap().ok += 1;
-                    self.ok.send_modify(|n| *n += 1);
-                    return Ok(reply.body);
-                }
-                Verdict::Failed => {
-                    let mut t = self.tally.lock().unwrap();
-                    t.failed += 1;
-                    t.shed += u64::from(reply.status == 503);
-                    drop(t);
-                    self.failed.send_modify(|n| *n += 1);
-                }
-                Verdict::Unexpected => {
-                    let mut t = self.tally.lock().unwrap();
-                    t.unexpected += 1;
-                    if t.samples.len() < 5 {
-                        t.samples.push(format!("{} {}", reply.status, reply.body));
-                    }
-                }
+            if self.judged(step, learner, &reply) {
+                return Ok(reply.body);
             }
             let mut stop = self.stop.clone();
             tokio::select! {
@@ -458,6 +440,33 @@ impl Shared {
                 _ = stop.wait_for(|s| *s) => return Err(Stopped),
             }
         }
+    }
+
+    /// Judges an answer and counts it; true if it was ok.
+    fn judged(&self, step: Step, learner: u64, reply: &Reply) -> bool {
+        let verdict = judge(step, &self.script, learner, reply);
+        {
+            let mut t = self.tally.lock().unwrap();
+            match verdict {
+                Verdict::Ok => t.ok += 1,
+                Verdict::Failed => {
+                    t.failed += 1;
+                    t.shed += u64::from(reply.status == 503);
+                }
+                Verdict::Unexpected => {
+                    t.unexpected += 1;
+                    if t.samples.len() < 5 {
+                        t.samples.push(format!("{} {}", reply.status, reply.body));
+                    }
+                }
+            }
+        }
+        match verdict {
+            Verdict::Ok => self.ok.send_modify(|n| *n += 1),
+            Verdict::Failed => self.failed.send_modify(|n| *n += 1),
+            Verdict::Unexpected => {}
+        }
+        matches!(verdict, Verdict::Ok)
     }
 
     /// Posts one signed interaction; keeps at it across restarts until
@@ -563,25 +572,11 @@ pub async fn hammer(
                     let Ok(reply) = shared.send(&click).await else {
                         return;
                     };
-                    let mut t = shared.tally.lock().unwrap();
-                    match judge(Step::Tick { objective }, s, learner, &reply) {
-                        Verdict::Ok => {
-                            t.ok += 1;
-                            t.effects.push(Effect::Tick {
-                                learner,
-                                objective: s.objectives[objective].clone(),
-                            });
-                        }
-                        Verdict::Failed => {
-                            t.failed += 1;
-                            t.shed += u64::from(reply.status == 503);
-                        }
-                        Verdict::Unexpected => {
-                            t.unexpected += 1;
-                            if t.samples.len() < 5 {
-                                t.samples.push(format!("{} {}", reply.status, reply.body));
-                            }
-                        }
+                    if shared.judged(Step::Tick { objective }, learner, &reply) {
+                        shared.tally.lock().unwrap().effects.push(Effect::Tick {
+                            learner,
+                            objective: s.objectives[objective].clone(),
+                        });
                     }
                 }
             })

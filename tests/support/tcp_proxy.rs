@@ -16,6 +16,23 @@ pub struct TcpProxy {
 }
 
 impl TcpProxy {
+    /// A proxy in front of the Postgres server of `DATABASE_URL`, and that
+    /// URL's options pointed at the proxy instead.
+    pub async fn in_front_of_postgres() -> (TcpProxy, sqlx::postgres::PgConnectOptions) {
+        let direct: sqlx::postgres::PgConnectOptions = std::env::var("DATABASE_URL")
+            .expect("DATABASE_URL (set by .cargo/config.toml)")
+            .parse()
+            .expect("DATABASE_URL parses");
+        let upstream = tokio::net::lookup_host((direct.get_host(), direct.get_port()))
+            .await
+            .unwrap()
+            .next()
+            .unwrap();
+        let proxy = TcpProxy::start(upstream).await;
+        let proxied = direct.host("127.0.0.1").port(proxy.addr.port());
+        (proxy, proxied)
+    }
+
     pub async fn start(upstream: SocketAddr) -> TcpProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
