@@ -6,8 +6,8 @@ use std::time::Instant;
 use anyhow::Context;
 
 use crate::content::Catalog;
-use crate::core::demo::DemoService;
 use crate::core::{Core, Throttle};
+use crate::demo::DemoService;
 use crate::settings::Settings;
 use crate::store::Store;
 

@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use support::*;
-use tutorbot::core::demo::DemoService;
 use tutorbot::core::{Core, Outcome};
+use tutorbot::demo::DemoService;
 use tutorbot::settings::DemoSettings;
 
 async fn core_with_demos(pool: PgPool, cooldown: Duration) -> Core {

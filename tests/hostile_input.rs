@@ -34,8 +34,8 @@ use serenity::interactions_endpoint::Verifier;
 use sqlx::PgPool;
 use support::fixtures::{self, Origin};
 use tutorbot::content::Catalog;
-use tutorbot::core::demo::DemoService;
 use tutorbot::core::{Action, ButtonId, Core, Outcome};
+use tutorbot::demo::DemoService;
 use tutorbot::settings::DemoSettings;
 
 // ---------------------------------------------------------------------------
@@ -248,9 +248,13 @@ fn may_write(core: &Core, interaction: &Interaction) -> bool {
     let catalog = &core.catalog;
     match interaction {
         Interaction::Command(cmd) => match cmd.data.name.as_str() {
-            "quiz" => tutorbot::core::string_option(cmd, "lesson")
-                .and_then(|id| catalog.lesson(id.trim()))
-                .is_some_and(|l| l.quiz.is_some()),
+            "quiz" => match tutorbot::core::Request::parse(interaction, core.bounds()) {
+                Ok(tutorbot::core::Request {
+                    asked: tutorbot::core::Asked::Quiz(l),
+                    ..
+                }) => catalog.lesson(&l.lesson).is_some_and(|l| l.quiz.is_some()),
+                _ => false,
+            },
             "demo" => core.demos.is_some(),
             _ => false,
         },

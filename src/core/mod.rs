@@ -1,40 +1,58 @@
 //! The core: one router that every door calls.
 //!
-//! A door turns its input into serenity's [`Interaction`] and hands it to
-//! [`Core::handle`], which answers with serenity's
-//! [`CreateInteractionResponse`]. The core never talks to Discord itself,
-//! except through the [`Followup`] a door passes in for what comes after the
-//! first answer. Everything a learner sees is built here (from `prompts/`),
-//! nothing in a door.
+//! An interaction goes through three layers, each doing one thing:
 //!
-//! Layout: [`button`] packs and parses button ids; [`lesson`] serves lessons
-//! and checklists; [`quiz`] runs quizzes; [`demo`] runs the live demos; [`progress`] and [`account`] serve `/progress`, `/my-data`
-//! and `/forget-me`; [`commands`] declares the slash commands; [`view`] holds
-//! the small helpers every view shares; [`throttle`] keeps one learner's
-//! flood of clicks from reaching the store.
+//! ```text
+//!  Interaction ──parse──> Request ──decide──> outcome ──draw──> CreateInteractionResponse
+//!  (serenity)   request.rs  (typed)  lesson, checklist,  (plain   view/      (serenity)
+//!                                    quiz, demo,          data)
+//!                                    progress, account
+//!                 └──────────── Refusal (the learner's) / Failure (ours): error.rs,
+//!                               drawn in one place (view::refusal) ─────────┘
+//! ```
+//!
+//! - [`request`] parses an interaction once, at the core's edge: options,
+//!   bounds, permissions and button ids are checked there, in one place each.
+//!   The console builds the same [`Request`]s from typed words.
+//! - The features ([`lesson`], [`checklist`], [`quiz`], [`demo`],
+//!   [`progress`], [`account`]) decide: they read and write the store and
+//!   return plain outcomes, or a [`CoreError`].
+//! - [`view`] draws outcomes, refusals and failures as serenity builders.
+//!
+//! The core never talks to Discord itself, except through the [`Followup`] a
+//! door passes in for what comes after the first answer (a demo's edits).
+//! Also here: [`button`] packs and parses button ids; [`commands`] declares
+//! the slash commands; [`throttle`] keeps one learner's flood of clicks from
+//! reaching the store.
 
 pub mod account;
 pub mod button;
+pub mod checklist;
 pub mod commands;
 pub mod demo;
+pub mod error;
 pub mod followup;
 pub mod lesson;
 pub mod progress;
 pub mod quiz;
+pub mod request;
 pub mod throttle;
 pub mod view;
 
 use std::sync::Arc;
 
 use serenity::all::{
-    CommandInteraction, ComponentInteraction, CreateAutocompleteResponse,
-    CreateInteractionResponse, Interaction, ResolvedValue,
+    CreateAutocompleteResponse, CreateInteractionResponse, CreateInteractionResponseMessage,
+    Interaction,
 };
 
 use crate::content::Catalog;
-use crate::store::{LearnerId, Store};
+use crate::demo::DemoService;
+use crate::store::Store;
 pub use button::{Action, ButtonId};
+pub use error::{CoreError, Failure, Refusal};
 pub use followup::Followup;
+pub use request::{Asked, Bounds, Learner, Request};
 pub use throttle::Throttle;
 
 /// What kind of interaction, and how it went: the labels of `/metrics`.
@@ -76,20 +94,13 @@ impl Answer {
     }
 }
 
-/// Who is asking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Learner {
-    pub id: LearnerId,
-    pub guild: Option<u64>,
-}
-
 /// The core, shared by every door: content, store and engines.
 #[derive(Clone)]
 pub struct Core {
     pub catalog: Arc<Catalog>,
     pub store: Store,
     /// The demo engine; `None` answers `/demo` with "not available".
-    pub demos: Option<Arc<demo::DemoService>>,
+    pub demos: Option<Arc<DemoService>>,
     /// The per-learner throttle; `None` serves every click.
     pub throttle: Option<Arc<Throttle>>,
 }
@@ -108,15 +119,11 @@ impl Core {
 
     /// The slash commands to register, with the operator's demo bound.
     pub fn commands(&self) -> Vec<serenity::all::CreateCommand> {
-        let max_n = self
-            .demos
-            .as_ref()
-            .map_or(commands::DEFAULT_MAX_N, |d| d.engine.config().max_n as u64);
-        commands::with_demo_max(&self.catalog, max_n)
+        commands::with_demo_max(&self.catalog, self.demo_max_n() as u64)
     }
 
     /// The same core, with demos.
-    pub fn with_demos(mut self, demos: demo::DemoService) -> Self {
+    pub fn with_demos(mut self, demos: DemoService) -> Self {
         self.demos = Some(Arc::new(demos));
         self
     }
@@ -127,181 +134,207 @@ impl Core {
         self
     }
 
-    /// Answers one interaction. Never panics on input; never fails: a failure
-    /// becomes an answer that says so.
+    /// Answers one interaction. Never panics on input; never fails: a
+    /// failure becomes an answer that says so.
     pub async fn handle(&self, interaction: &Interaction, followup: Arc<dyn Followup>) -> Answer {
-        if let Some(answer) = self.throttled(interaction) {
-            return answer;
+        let who = request::learner_of(interaction);
+        // First, before parsing or anything reaching the store.
+        if let Some(who) = who {
+            if !self.admit(who) {
+                let autocomplete = matches!(interaction, Interaction::Autocomplete(_));
+                return self.throttled(who, autocomplete);
+            }
         }
-        match interaction {
-            Interaction::Ping(_) => Answer::ok(CreateInteractionResponse::Pong),
-            Interaction::Command(cmd) => self.command(cmd, followup).await,
-            Interaction::Autocomplete(cmd) => Answer::ok(self.autocomplete(cmd)),
-            Interaction::Component(click) => self.click(click).await,
-            _ => Answer::refused(view::notice(self.catalog.texts.unknown_command.as_str())),
+        match Request::parse(interaction, self.bounds()) {
+            Ok(request) => self.answer(request, followup).await,
+            Err(refusal) => self.refused(who.unwrap_or(Learner { id: 0, guild: None }), refusal),
         }
     }
 
-    /// The answer to a learner over their limit, if they are; first, before
-    /// anything reaches the store. PING is protocol and never throttled.
-    fn throttled(&self, interaction: &Interaction) -> Option<Answer> {
-        let throttle = self.throttle.as_ref()?;
-        let learner = match interaction {
-            Interaction::Command(cmd) | Interaction::Autocomplete(cmd) => cmd.user.id,
-            Interaction::Component(click) => click.user.id,
-            _ => return None,
-        };
-        if throttle.admit(learner.get()) {
-            return None;
+    /// Answers one request: what the console calls with what it parsed from
+    /// typed words, and what [`Core::handle`] calls after parsing. The
+    /// per-learner throttle applies here too.
+    pub async fn serve(&self, request: Request, followup: Arc<dyn Followup>) -> Answer {
+        if !matches!(request.asked, Asked::Ping) && !self.admit(request.who) {
+            let autocomplete = matches!(request.asked, Asked::Suggest(_));
+            return self.throttled(request.who, autocomplete);
         }
-        tracing::debug!(
-            learner = learner.get(),
-            "throttled a learner over their limit"
-        );
-        Some(Answer::refused(match interaction {
+        self.answer(request, followup).await
+    }
+
+    /// The bounds requests are parsed against.
+    pub fn bounds(&self) -> Bounds {
+        Bounds {
+            demo_max_n: self.demo_max_n(),
+        }
+    }
+
+    /// The largest `n` a demo takes: the engine's bound, or the default when
+    /// this core runs no demos.
+    pub fn demo_max_n(&self) -> usize {
+        self.demos
+            .as_ref()
+            .map_or(crate::demo::DemoConfig::default().max_n, |d| {
+                d.engine.config().max_n
+            })
+    }
+
+    /// Decide, then draw.
+    async fn answer(&self, request: Request, followup: Arc<dyn Followup>) -> Answer {
+        let who = request.who;
+        match self.decide(request, followup).await {
+            Ok(response) => Answer::ok(response),
+            Err(CoreError::Refused(refusal)) => self.refused(who, refusal),
+            Err(CoreError::Failed(failure)) => {
+                let e = failure.store_error();
+                tracing::warn!(learner = who.id, error = %e, source = ?e.source, "{failure}");
+                Answer::failed(view::refusal::failure(&self.catalog, &failure))
+            }
+        }
+    }
+
+    /// The answer to a refusal found before a request could be made (the
+    /// console's own parse).
+    pub fn refuse(&self, who: Learner, refusal: Refusal) -> Answer {
+        self.refused(who, refusal)
+    }
+
+    fn refused(&self, who: Learner, refusal: Refusal) -> Answer {
+        tracing::debug!(learner = who.id, ?refusal, "refused");
+        Answer::refused(view::refusal::refusal(&self.catalog, who, &refusal))
+    }
+
+    fn admit(&self, who: Learner) -> bool {
+        self.throttle.as_ref().map_or(true, |t| t.admit(who.id))
+    }
+
+    /// The answer to a learner over their limit; nothing reached the store.
+    fn throttled(&self, who: Learner, autocomplete: bool) -> Answer {
+        tracing::debug!(learner = who.id, "throttled a learner over their limit");
+        if autocomplete {
             // Discord shows no message for an autocomplete: no suggestions.
-            Interaction::Autocomplete(_) => {
-                CreateInteractionResponse::Autocomplete(CreateAutocompleteResponse::new())
-            }
-            _ => view::notice(self.catalog.texts.slow_down.as_str()),
-        }))
-    }
-
-    async fn command(&self, cmd: &CommandInteraction, followup: Arc<dyn Followup>) -> Answer {
-        let who = learner_of_command(cmd);
-        let texts = &self.catalog.texts;
-        match cmd.data.name.as_str() {
-            "lesson" => match string_option(cmd, "lesson") {
-                Some(id) => lesson::open(self, who, &id),
-                None => Answer::refused(view::notice(texts.lesson_missing.as_str())),
-            },
-            "quiz" => match string_option(cmd, "lesson") {
-                Some(id) => quiz::start(self, who, &id, false).await,
-                None => Answer::refused(view::notice(texts.lesson_missing.as_str())),
-            },
-            "quiz-stats" => match string_option(cmd, "lesson") {
-                Some(id) => quiz::stats(self, cmd, &id).await,
-                None => Answer::refused(view::notice(texts.lesson_missing.as_str())),
-            },
-            "demo" => demo::command(self, who, cmd, followup).await,
-            "progress" => progress::show(self, who).await,
-            "help" => Answer::ok(progress::help(self)),
-            "my-data" => account::my_data(self, who).await,
-            "forget-me" => Answer::ok(account::confirm_forget(self, who)),
-            other => {
-                tracing::warn!(command = other, "unknown command");
-                Answer::refused(view::notice(
-                    &texts.unknown_command.fill(&[("command", &other)]),
-                ))
-            }
+            let none = CreateInteractionResponse::Autocomplete(CreateAutocompleteResponse::new());
+            return Answer::refused(none);
         }
+        self.refused(who, Refusal::Throttled)
     }
 
-    fn autocomplete(&self, cmd: &CommandInteraction) -> CreateInteractionResponse {
-        let query = cmd.data.autocomplete().map(|a| a.value).unwrap_or_default();
-        let mut choices = CreateAutocompleteResponse::new();
-        for lesson in self.catalog.search(query) {
-            choices =
-                choices.add_string_choice(view::truncate(&lesson.title, 100), lesson.id.clone());
-        }
-        CreateInteractionResponse::Autocomplete(choices)
+    /// The router: each request to its feature, each outcome to its view.
+    async fn decide(
+        &self,
+        request: Request,
+        followup: Arc<dyn Followup>,
+    ) -> Result<CreateInteractionResponse, CoreError> {
+        let catalog = &*self.catalog;
+        let who = request.who;
+        Ok(match request.asked {
+            Asked::Ping => CreateInteractionResponse::Pong,
+            Asked::Suggest(typed) => view::lesson::suggestions(catalog, &typed),
+            Asked::Lesson(l) => {
+                view::lesson::section(catalog, who, &lesson::open(self, &l.lesson)?)
+            }
+            Asked::Quiz(l) => view::quiz::step(
+                catalog,
+                who,
+                &quiz::start(self, who, &l.lesson, false).await?,
+            ),
+            Asked::Stats(s) => {
+                view::quiz::stats(catalog, &quiz::stats(self, s.guild, &s.lesson).await?)
+            }
+            Asked::Demo(d) => {
+                demo::start(self, who, d, followup).await?;
+                // The demo edits this deferred answer as it runs.
+                CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new())
+            }
+            Asked::Progress => {
+                view::progress::progress(catalog, &progress::report(self, who).await?)
+            }
+            Asked::Help => view::progress::help(catalog),
+            Asked::MyData => {
+                view::account::my_data(catalog, who, &account::my_data(self, who).await?)
+            }
+            Asked::ForgetMe => view::account::confirm_forget(catalog, who),
+            Asked::Click(click) => self.click(who, click.own, click.action).await?,
+        })
     }
 
-    async fn click(&self, click: &ComponentInteraction) -> Answer {
-        let who = Learner {
-            id: click.user.id.get(),
-            guild: click.guild_id.map(|g| g.get()),
-        };
-        let Ok(button) = ButtonId::parse(&click.data.custom_id) else {
-            tracing::info!(learner = who.id, "refused a malformed button id");
-            return Answer::refused(view::notice(self.catalog.texts.unknown_button.as_str()));
-        };
-        // A click on someone else's message opens the clicker's own view and
-        // never changes the owner's state (nor, from their message, the clicker's).
-        let own = button.owner == who.id;
-        match button.action {
+    async fn click(
+        &self,
+        who: Learner,
+        own: bool,
+        action: Action,
+    ) -> Result<CreateInteractionResponse, CoreError> {
+        let catalog = &*self.catalog;
+        Ok(match action {
             Action::Section {
                 lesson,
                 version,
                 section,
-            } => lesson::section_click(self, who, own, &lesson, &version, &section),
-            Action::Checklist { lesson, version } => {
-                lesson::checklist_click(self, who, own, &lesson, &version).await
-            }
+            } => view::lesson::section(
+                catalog,
+                who,
+                &lesson::section(self, own, &lesson, &version, &section)?,
+            ),
+            Action::Checklist { lesson, version } => view::lesson::checklist(
+                catalog,
+                who,
+                &checklist::show(self, who, own, &lesson, &version).await?,
+            ),
+            // A tick on someone else's message opens the clicker's own
+            // checklist and never changes the owner's state.
+            Action::Tick {
+                lesson, version, ..
+            } if !own => view::lesson::checklist(
+                catalog,
+                who,
+                &checklist::show(self, who, false, &lesson, &version).await?,
+            ),
             Action::Tick {
                 lesson,
                 version,
                 objective,
                 ticked,
-            } => {
-                if own {
-                    lesson::tick(self, who, &lesson, &version, &objective, ticked).await
-                } else {
-                    lesson::checklist_click(self, who, false, &lesson, &version).await
-                }
+            } => view::lesson::checklist(
+                catalog,
+                who,
+                &checklist::tick(self, who, &lesson, &version, &objective, ticked).await?,
+            ),
+            Action::ForgetConfirm | Action::ForgetCancel | Action::QuizTick { .. } if !own => {
+                return Err(Refusal::NotYourButton.into())
             }
-            Action::ForgetConfirm if own => account::forget(self, who).await,
-            Action::ForgetCancel if own => Answer::ok(account::cancelled(self)),
-            Action::ForgetConfirm | Action::ForgetCancel => {
-                Answer::refused(view::notice(self.catalog.texts.not_your_button.as_str()))
+            Action::ForgetConfirm => {
+                account::forget(self, who).await?;
+                view::account::forgotten(catalog)
             }
-            Action::QuizStart { lesson, version } => {
-                quiz::start_click(self, who, own, &lesson, &version).await
-            }
+            Action::ForgetCancel => view::account::cancelled(catalog),
+            Action::QuizStart { lesson, version } => view::quiz::step(
+                catalog,
+                who,
+                &quiz::start_click(self, who, own, &lesson, &version).await?,
+            ),
             Action::QuizAnswer {
                 attempt,
                 version,
                 question,
                 choice,
-            } => quiz::answer(self, who, attempt, &version, question, choice).await,
-            Action::QuizNext { attempt, version } => {
-                quiz::next_click(self, who, attempt, &version).await
-            }
+            } => view::quiz::step(
+                catalog,
+                who,
+                &quiz::answer(self, who, attempt, &version, question, choice).await?,
+            ),
+            Action::QuizNext { attempt, version } => view::quiz::step(
+                catalog,
+                who,
+                &quiz::next_click(self, who, attempt, &version).await?,
+            ),
             Action::QuizTick {
                 lesson,
                 version,
                 objective,
-            } if own => quiz::tick_click(self, who, &lesson, &version, &objective).await,
-            Action::QuizTick { .. } => {
-                Answer::refused(view::notice(self.catalog.texts.not_your_button.as_str()))
-            }
-        }
+            } => view::quiz::ticked(
+                catalog,
+                &quiz::tick(self, who, &lesson, &version, &objective).await?,
+            ),
+        })
     }
-}
-
-/// The learner behind a command.
-pub fn learner_of_command(cmd: &CommandInteraction) -> Learner {
-    Learner {
-        id: cmd.user.id.get(),
-        guild: cmd.guild_id.map(|g| g.get()),
-    }
-}
-
-/// A string option of a command (also inside a subcommand).
-pub fn string_option(cmd: &CommandInteraction, name: &str) -> Option<String> {
-    find_option(&cmd.data.options(), name).and_then(|v| match v {
-        ResolvedValue::String(s) => Some(s.to_string()),
-        _ => None,
-    })
-}
-
-/// An integer option of a command (also inside a subcommand).
-pub fn integer_option(cmd: &CommandInteraction, name: &str) -> Option<i64> {
-    find_option(&cmd.data.options(), name).and_then(|v| match v {
-        ResolvedValue::Integer(i) => Some(*i),
-        _ => None,
-    })
-}
-
-fn find_option<'a>(
-    options: &'a [serenity::all::ResolvedOption<'a>],
-    name: &str,
-) -> Option<&'a ResolvedValue<'a>> {
-    options.iter().find_map(|o| match &o.value {
-        ResolvedValue::SubCommand(inner) | ResolvedValue::SubCommandGroup(inner) => {
-            find_option(inner, name)
-        }
-        v if o.name == name => Some(v),
-        _ => None,
-    })
 }

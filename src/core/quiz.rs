@@ -4,231 +4,225 @@
 //! shuffle, and its answers. A button carries (attempt, quiz version,
 //! question index, choice index); every part is checked against the stored
 //! attempt and the quiz we serve now, so a stale or forged button is refused
-//! and never scored. The choice order is a pure function of the seed, so
-//! every instance draws the same buttons for the same attempt.
+//! and never scored. The choice order is a pure function of the seed
+//! ([`choice_order`]), so every instance draws the same buttons for the same
+//! attempt.
+//!
+//! Every store failure in a quiz, reads included, is answered as "couldn't
+//! save, nothing changed": to a learner mid-quiz that is what it means.
 
-use serenity::all::{
-    ButtonStyle, CommandInteraction, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedAuthor,
-    CreateEmbedFooter, CreateInteractionResponse, CreateInteractionResponseMessage, Permissions,
-};
+use super::error::{self, CoreError, Refusal};
+use super::request::Learner;
+use super::Core;
+use crate::content::{Lesson, Objective, Quiz};
+use crate::store::{Attempt, QuestionStats};
 
-use super::button::{Action, ButtonId};
-use super::lesson::unknown_lesson;
-use super::view::{self, COLOUR, COLOUR_DONE};
-use super::{Answer, Core, Learner};
-use crate::content::{Lesson, Question, Quiz};
-use crate::store::{Attempt, StoreError};
+/// Where a learner is in a quiz, to be shown.
+#[derive(Debug)]
+pub enum QuizStep<'a> {
+    /// The next unanswered question.
+    Question {
+        at: QuizAt<'a>,
+        index: usize,
+        in_place: bool,
+    },
+    /// Right or wrong, why, and the way on.
+    Feedback {
+        at: QuizAt<'a>,
+        index: usize,
+        /// The choice that counts (the first one picked).
+        picked: String,
+        /// This click repeated an answer already given.
+        repeat: bool,
+        /// How many questions are answered now.
+        answered: usize,
+    },
+    /// The end: the score and each objective.
+    Results {
+        at: QuizAt<'a>,
+        /// The objectives the learner has ticked (no offer to tick those).
+        ticked: Vec<String>,
+    },
+}
 
-/// `/quiz <lesson>` or the lesson's "Take the quiz" button: resume the open
-/// attempt or start one.
-pub async fn start(core: &Core, who: Learner, lesson_id: &str, in_place: bool) -> Answer {
-    let Some(lesson) = core.catalog.lesson(lesson_id.trim()) else {
-        return Answer::refused(unknown_lesson(core, lesson_id));
-    };
-    let Some(quiz) = &lesson.quiz else {
-        return Answer::refused(view::notice(
-            &core
-                .catalog
-                .texts
-                .quiz_none
-                .fill(&[("lesson", &lesson.title)]),
-        ));
-    };
+/// A quiz and one attempt at it.
+#[derive(Debug)]
+pub struct QuizAt<'a> {
+    pub lesson: &'a Lesson,
+    pub quiz: &'a Quiz,
+    pub attempt: Attempt,
+}
+
+/// An objective ticked from the results, after the quiz showed mastery.
+#[derive(Debug)]
+pub struct MasteryTicked<'a> {
+    pub objective: &'a Objective,
+}
+
+/// How a server did on each question of a quiz.
+#[derive(Debug)]
+pub struct QuizStats<'a> {
+    pub lesson: &'a Lesson,
+    pub quiz: &'a Quiz,
+    pub rows: Vec<QuestionStats>,
+}
+
+/// `/quiz <lesson>` or "Take the quiz": resume the open attempt or start one.
+pub async fn start<'a>(
+    core: &'a Core,
+    who: Learner,
+    lesson_id: &str,
+    in_place: bool,
+) -> Result<QuizStep<'a>, CoreError> {
+    let (lesson, quiz) = lesson_and_quiz(core, lesson_id)?;
     let seed = rand::random::<i64>();
-    match core
+    let attempt = core
         .store
         .open_attempt(who.id, who.guild, &lesson.id, &quiz.version, seed)
         .await
-    {
-        Ok(attempt) => next(core, who, lesson, quiz, &attempt, in_place).await,
-        Err(e) => failed(core, e),
-    }
+        .map_err(error::save)?;
+    next(
+        core,
+        who,
+        QuizAt {
+            lesson,
+            quiz,
+            attempt,
+        },
+        in_place,
+    )
+    .await
 }
 
 /// A click on "Take the quiz": the version on the button must be current.
-pub async fn start_click(
-    core: &Core,
+pub async fn start_click<'a>(
+    core: &'a Core,
     who: Learner,
     own: bool,
     lesson_id: &str,
     version: &str,
-) -> Answer {
+) -> Result<QuizStep<'a>, CoreError> {
     match core
         .catalog
         .lesson(lesson_id)
         .and_then(|l| l.quiz.as_ref().map(|q| (l, q)))
     {
         Some((_, quiz)) if quiz.version == version => start(core, who, lesson_id, own).await,
-        Some((lesson, _)) => Answer::refused(stale(core, who, lesson)),
-        None => Answer::refused(view::notice(core.catalog.texts.unknown_button.as_str())),
+        Some((lesson, _)) => Err(Refusal::StaleQuiz {
+            lesson: lesson.id.clone(),
+        }
+        .into()),
+        None => Err(Refusal::UnknownButton.into()),
     }
 }
 
 /// A click on a choice.
-pub async fn answer(
-    core: &Core,
+pub async fn answer<'a>(
+    core: &'a Core,
     who: Learner,
     attempt_id: i64,
     version: &str,
     question: u8,
     choice: u8,
-) -> Answer {
-    let (lesson, quiz, attempt) = match checked(core, who, attempt_id, version).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let (Some(q), qi) = (
-        quiz.questions.get(usize::from(question)),
-        usize::from(question),
-    ) else {
-        return Answer::refused(view::notice(core.catalog.texts.unknown_button.as_str()));
-    };
-    let Some(c) = q.choices.get(usize::from(choice)) else {
-        return Answer::refused(view::notice(core.catalog.texts.unknown_button.as_str()));
-    };
-    if attempt.finished {
-        return results(core, who, lesson, quiz, &attempt).await;
+) -> Result<QuizStep<'a>, CoreError> {
+    let at = checked(core, who, attempt_id, version).await?;
+    let index = usize::from(question);
+    let q = at.quiz.questions.get(index).ok_or(Refusal::UnknownButton)?;
+    let c = q
+        .choices
+        .get(usize::from(choice))
+        .ok_or(Refusal::UnknownButton)?;
+    if at.attempt.finished {
+        return results(core, who, at).await;
     }
-    let recorded = match core
+    let recorded = core
         .store
-        .record_answer(attempt.id, who.id, &q.id, &c.id, c.id == q.answer)
+        .record_answer(at.attempt.id, who.id, &q.id, &c.id, c.id == q.answer)
         .await
-    {
-        Ok(Some(r)) => r,
-        // Closed between our read and the write (another instance finished it).
-        Ok(None) => return results(core, who, lesson, quiz, &attempt).await,
-        Err(e) => return failed(core, e),
+        .map_err(error::save)?;
+    // None: closed between our read and the write (another instance finished it).
+    let Some(recorded) = recorded else {
+        return results(core, who, at).await;
     };
-    let answered = attempt.answers.len() + usize::from(recorded.first);
-    Answer::ok(feedback(
-        core,
-        who,
-        lesson,
-        quiz,
-        &attempt,
-        qi,
-        &recorded.choice_id,
-        !recorded.first,
+    let answered = at.attempt.answers.len() + usize::from(recorded.first);
+    Ok(QuizStep::Feedback {
+        at,
+        index,
+        picked: recorded.choice_id,
+        repeat: !recorded.first,
         answered,
-    ))
+    })
 }
 
 /// A click on "Next" (or "See your score").
-pub async fn next_click(core: &Core, who: Learner, attempt_id: i64, version: &str) -> Answer {
-    match checked(core, who, attempt_id, version).await {
-        Ok((lesson, quiz, attempt)) => next(core, who, lesson, quiz, &attempt, true).await,
-        Err(answer) => answer,
-    }
+pub async fn next_click<'a>(
+    core: &'a Core,
+    who: Learner,
+    attempt_id: i64,
+    version: &str,
+) -> Result<QuizStep<'a>, CoreError> {
+    let at = checked(core, who, attempt_id, version).await?;
+    next(core, who, at, true).await
 }
 
 /// A click on "Tick it": verified against the newest finished attempt.
-pub async fn tick_click(
-    core: &Core,
+pub async fn tick<'a>(
+    core: &'a Core,
     who: Learner,
     lesson_id: &str,
     version: &str,
     objective: &str,
-) -> Answer {
-    let texts = &core.catalog.texts;
-    let Some(lesson) = core
+) -> Result<MasteryTicked<'a>, CoreError> {
+    let lesson = core
         .catalog
         .lesson(lesson_id)
         .filter(|l| l.version == version)
-    else {
-        return Answer::refused(super::lesson::stale(core, who, lesson_id));
-    };
+        .ok_or_else(|| Refusal::StaleLesson {
+            lesson: lesson_id.to_string(),
+        })?;
     let (Some(quiz), Some(o)) = (&lesson.quiz, lesson.objective(objective)) else {
-        return Answer::refused(view::notice(texts.unknown_button.as_str()));
+        return Err(Refusal::UnknownButton.into());
     };
-    let attempt = match core.store.last_finished_attempt(who.id, &lesson.id).await {
-        Ok(a) => a,
-        Err(e) => return failed(core, e),
-    };
-    let mastered =
-        attempt.is_some_and(|a| a.version == quiz.version && mastered(quiz, &a, objective));
-    if !mastered {
-        return Answer::refused(view::notice(texts.quiz_not_mastered.as_str()));
-    }
-    match core
+    let attempt = core
         .store
+        .last_finished_attempt(who.id, &lesson.id)
+        .await
+        .map_err(error::save)?;
+    if !attempt.is_some_and(|a| a.version == quiz.version && mastered(quiz, &a, objective)) {
+        return Err(Refusal::NotMastered.into());
+    }
+    core.store
         .set_mark(who.id, &lesson.id, objective, true)
         .await
-    {
-        Ok(()) => Answer::ok(view::notice(&texts.quiz_ticked.fill(&[("text", &o.text)]))),
-        Err(e) => failed(core, e),
-    }
+        .map_err(error::save)?;
+    Ok(MasteryTicked { objective: o })
 }
 
-/// `/quiz-stats <lesson>`: for members who can manage the server.
-pub async fn stats(core: &Core, cmd: &CommandInteraction, lesson_id: &str) -> Answer {
-    let texts = &core.catalog.texts;
-    let Some(guild) = cmd.guild_id else {
-        return Answer::refused(view::notice(texts.quiz_stats_guild_only.as_str()));
-    };
-    // Discord hides the command from others, but never trust the client.
-    let allowed = cmd
-        .member
-        .as_ref()
-        .and_then(|m| m.permissions)
-        .is_some_and(|p| {
-            p.contains(Permissions::MANAGE_GUILD) || p.contains(Permissions::ADMINISTRATOR)
-        });
-    if !allowed {
-        return Answer::refused(view::notice(texts.quiz_stats_forbidden.as_str()));
-    }
-    let Some(lesson) = core.catalog.lesson(lesson_id.trim()) else {
-        return Answer::refused(unknown_lesson(core, lesson_id));
-    };
-    let Some(quiz) = &lesson.quiz else {
-        return Answer::refused(view::notice(
-            &texts.quiz_none.fill(&[("lesson", &lesson.title)]),
-        ));
-    };
-    let rows = match core.store.quiz_stats(guild.get(), &lesson.id).await {
-        Ok(rows) => rows,
-        Err(e) => return failed(core, e),
-    };
-    let mut lines = Vec::new();
-    for (i, q) in quiz.questions.iter().enumerate() {
-        let Some(row) = rows.iter().find(|r| r.question_id == q.id) else {
-            continue;
-        };
-        let wrong = match &row.top_wrong {
-            Some((choice, picks)) => texts.quiz_stats_wrong.fill(&[
-                (
-                    "choice",
-                    &q.choice(choice)
-                        .map_or(choice.as_str(), |c| c.text.as_str()),
-                ),
-                ("picks", picks),
-            ]),
-            None => texts.quiz_stats_no_wrong.as_str().to_string(),
-        };
-        let percent = if row.takers > 0 {
-            row.right * 100 / row.takers
-        } else {
-            0
-        };
-        lines.push(texts.quiz_stats_line.fill(&[
-            ("number", &(i + 1)),
-            ("prompt", &view::truncate(&q.prompt, 90)),
-            ("takers", &row.takers),
-            ("percent", &percent),
-            ("wrong", &wrong),
-        ]));
-    }
-    if lines.is_empty() {
-        lines.push(texts.quiz_stats_empty.as_str().to_string());
-    }
-    let embed = CreateEmbed::new()
-        .title(texts.quiz_stats_title.fill(&[("lesson", &lesson.title)]))
-        .description(view::truncate(&lines.join("\n\n"), 4096))
-        .colour(COLOUR);
-    Answer::ok(CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
-            .embed(embed)
-            .ephemeral(true),
-    ))
+/// `/quiz-stats <lesson>` for a server (the caller's permission was checked
+/// when the request was parsed).
+pub async fn stats<'a>(
+    core: &'a Core,
+    guild: u64,
+    lesson_id: &str,
+) -> Result<QuizStats<'a>, CoreError> {
+    let (lesson, quiz) = lesson_and_quiz(core, lesson_id)?;
+    let rows = core
+        .store
+        .quiz_stats(guild, &lesson.id)
+        .await
+        .map_err(error::save)?;
+    Ok(QuizStats { lesson, quiz, rows })
+}
+
+fn lesson_and_quiz<'a>(core: &'a Core, id: &str) -> Result<(&'a Lesson, &'a Quiz), CoreError> {
+    let lesson = core
+        .catalog
+        .lesson(id)
+        .ok_or_else(|| Refusal::UnknownLesson(id.to_string()))?;
+    let quiz = lesson.quiz.as_ref().ok_or_else(|| Refusal::NoQuiz {
+        lesson: lesson.id.clone(),
+    })?;
+    Ok((lesson, quiz))
 }
 
 /// Loads the attempt behind a button and checks it is the clicker's and
@@ -238,364 +232,103 @@ async fn checked<'a>(
     who: Learner,
     attempt_id: i64,
     version: &str,
-) -> Result<(&'a Lesson, &'a Quiz, Attempt), Answer> {
-    let texts = &core.catalog.texts;
-    let attempt = match core.store.attempt(attempt_id).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return Err(Answer::refused(view::notice(texts.unknown_button.as_str()))),
-        Err(e) => return Err(failed(core, e)),
-    };
-    let Some(lesson) = core.catalog.lesson(&attempt.lesson_id) else {
-        return Err(Answer::refused(view::notice(texts.unknown_button.as_str())));
-    };
-    let Some(quiz) = &lesson.quiz else {
-        return Err(Answer::refused(view::notice(texts.unknown_button.as_str())));
-    };
+) -> Result<QuizAt<'a>, CoreError> {
+    let attempt = core
+        .store
+        .attempt(attempt_id)
+        .await
+        .map_err(error::save)?
+        .ok_or(Refusal::UnknownButton)?;
+    let lesson = core
+        .catalog
+        .lesson(&attempt.lesson_id)
+        .ok_or(Refusal::UnknownButton)?;
+    let quiz = lesson.quiz.as_ref().ok_or(Refusal::UnknownButton)?;
     if attempt.learner != who.id {
-        let own = ButtonId::new(
-            who.id,
-            Action::QuizStart {
-                lesson: lesson.id.clone(),
-                version: quiz.version.clone(),
-            },
-        );
-        return Err(Answer::refused(view::notice_with(
-            texts.quiz_not_yours.as_str(),
-            vec![view::button(
-                own.encode(),
-                texts.button_own_quiz.as_str(),
-                ButtonStyle::Primary,
-            )],
-        )));
+        return Err(Refusal::NotYourQuiz {
+            lesson: lesson.id.clone(),
+        }
+        .into());
     }
     if attempt.version != version || quiz.version != version {
-        return Err(Answer::refused(stale(core, who, lesson)));
+        return Err(Refusal::StaleQuiz {
+            lesson: lesson.id.clone(),
+        }
+        .into());
     }
-    Ok((lesson, quiz, attempt))
+    Ok(QuizAt {
+        lesson,
+        quiz,
+        attempt,
+    })
 }
 
 /// The next unanswered question, or the results when none is left.
-async fn next(
-    core: &Core,
+async fn next<'a>(
+    core: &'a Core,
     who: Learner,
-    lesson: &Lesson,
-    quiz: &Quiz,
-    attempt: &Attempt,
+    at: QuizAt<'a>,
     in_place: bool,
-) -> Answer {
-    let unanswered = quiz
+) -> Result<QuizStep<'a>, CoreError> {
+    let unanswered = at
+        .quiz
         .questions
         .iter()
-        .position(|q| !attempt.answers.iter().any(|a| a.question_id == q.id));
+        .position(|q| !at.attempt.answers.iter().any(|a| a.question_id == q.id));
     match unanswered {
-        Some(qi) => Answer::ok(question_view(
-            core, who, lesson, quiz, attempt, qi, in_place,
-        )),
-        None => results(core, who, lesson, quiz, attempt).await,
+        Some(index) => Ok(QuizStep::Question {
+            at,
+            index,
+            in_place,
+        }),
+        None => results(core, who, at).await,
     }
 }
 
-fn question_embed(
-    core: &Core,
-    lesson: &Lesson,
-    quiz: &Quiz,
-    qi: usize,
-    answered: usize,
-) -> CreateEmbed {
-    let texts = &core.catalog.texts;
-    CreateEmbed::new()
-        .author(CreateEmbedAuthor::new(&lesson.title))
-        .title(
-            texts
-                .quiz_question_title
-                .fill(&[("index", &(qi + 1)), ("count", &quiz.questions.len())]),
-        )
-        .colour(COLOUR)
-        .footer(CreateEmbedFooter::new(texts.quiz_footer.fill(&[
-            ("answered", &answered),
-            ("count", &quiz.questions.len()),
-            ("lesson", &lesson.id),
-        ])))
-}
-
-fn question_view(
-    core: &Core,
+/// Closes the attempt and reads what the results offer to tick.
+async fn results<'a>(
+    core: &'a Core,
     who: Learner,
-    lesson: &Lesson,
-    quiz: &Quiz,
-    attempt: &Attempt,
-    qi: usize,
-    in_place: bool,
-) -> CreateInteractionResponse {
-    let q = &quiz.questions[qi];
-    let embed =
-        question_embed(core, lesson, quiz, qi, attempt.answers.len()).description(&q.prompt);
-    let buttons = choice_order(attempt.seed, qi, q.choices.len())
-        .into_iter()
-        .map(|ci| {
-            let id = ButtonId::new(
-                who.id,
-                Action::QuizAnswer {
-                    attempt: attempt.id,
-                    version: quiz.version.clone(),
-                    question: qi as u8,
-                    choice: ci as u8,
-                },
-            );
-            view::button(id.encode(), &q.choices[ci].text, ButtonStyle::Secondary)
-        })
-        .collect();
-    view::show(
-        in_place,
-        None,
-        embed,
-        vec![CreateActionRow::Buttons(buttons)],
-    )
+    at: QuizAt<'a>,
+) -> Result<QuizStep<'a>, CoreError> {
+    core.store
+        .finish_attempt(at.attempt.id)
+        .await
+        .map_err(error::save)?;
+    let ticked = core
+        .store
+        .ticked(who.id, &at.lesson.id)
+        .await
+        .map_err(error::save)?;
+    Ok(QuizStep::Results { at, ticked })
 }
 
-/// Right or wrong, why, the right answer, and the way on.
-#[allow(clippy::too_many_arguments)]
-fn feedback(
-    core: &Core,
-    who: Learner,
-    lesson: &Lesson,
-    quiz: &Quiz,
-    attempt: &Attempt,
-    qi: usize,
-    picked: &str,
-    repeat: bool,
-    answered: usize,
-) -> CreateInteractionResponse {
-    let texts = &core.catalog.texts;
-    let q: &Question = &quiz.questions[qi];
-    let right = q.right_choice();
-    let mut lines = vec![q.prompt.clone(), String::new()];
-    match q.choice(picked) {
-        Some(c) if c.id == q.answer => lines.push(texts.quiz_right.as_str().to_string()),
-        Some(c) => {
-            lines.push(texts.quiz_wrong.fill(&[
-                ("choice", &c.text),
-                ("why", &c.why_wrong.clone().unwrap_or_default()),
-            ]));
-            lines.push(texts.quiz_right_answer.fill(&[("answer", &right.text)]));
-        }
-        None => lines.push(texts.quiz_right_answer.fill(&[("answer", &right.text)])),
-    }
-    lines.push(
-        texts
-            .quiz_explanation
-            .fill(&[("explanation", &q.explanation)]),
-    );
-    if repeat {
-        lines.push(String::new());
-        lines.push(texts.quiz_already_answered.as_str().to_string());
-    }
-    let embed = question_embed(core, lesson, quiz, qi, answered)
-        .description(view::truncate(&lines.join("\n"), 4096));
-    let choices = choice_order(attempt.seed, qi, q.choices.len())
-        .into_iter()
-        .map(|ci| {
-            let c = &q.choices[ci];
-            let style = if c.id == q.answer {
-                ButtonStyle::Success
-            } else if c.id == picked {
-                ButtonStyle::Danger
-            } else {
-                ButtonStyle::Secondary
-            };
-            // Disabled buttons still need distinct ids.
-            CreateButton::new(format!("done:{ci}"))
-                .label(view::truncate(&c.text, 80))
-                .style(style)
-                .disabled(true)
-        })
-        .collect();
-    let last = answered >= quiz.questions.len();
-    let next = ButtonId::new(
-        who.id,
-        Action::QuizNext {
-            attempt: attempt.id,
-            version: quiz.version.clone(),
-        },
-    );
-    let label = if last {
-        &texts.button_results
-    } else {
-        &texts.button_next
-    };
-    let rows = vec![
-        CreateActionRow::Buttons(choices),
-        CreateActionRow::Buttons(vec![view::button(
-            next.encode(),
-            label.as_str(),
-            ButtonStyle::Primary,
-        )]),
-    ];
-    view::show(true, None, embed, rows)
-}
-
-/// The end: score, each objective, what to read again, and ticks on offer.
-async fn results(
-    core: &Core,
-    who: Learner,
-    lesson: &Lesson,
-    quiz: &Quiz,
-    attempt: &Attempt,
-) -> Answer {
-    let texts = &core.catalog.texts;
-    if let Err(e) = core.store.finish_attempt(attempt.id).await {
-        return failed(core, e);
-    }
-    let ticked = match core.store.ticked(who.id, &lesson.id).await {
-        Ok(t) => t,
-        Err(e) => return failed(core, e),
-    };
-    let right = attempt.answers.iter().filter(|a| a.correct).count();
-    let mut lines = vec![
-        texts
-            .quiz_score
-            .fill(&[("right", &right), ("total", &quiz.questions.len())]),
-        String::new(),
-    ];
-    let mut offers = Vec::new();
-    for o in &lesson.objectives {
-        let asked: Vec<_> = quiz
-            .questions
-            .iter()
-            .filter(|q| q.objective == o.id)
-            .collect();
-        if asked.is_empty() {
-            continue;
-        }
-        let got = asked
-            .iter()
-            .filter(|q| {
-                attempt
-                    .answers
-                    .iter()
-                    .any(|a| a.question_id == q.id && a.correct)
-            })
-            .count();
-        if got == asked.len() {
-            lines.push(texts.quiz_objective_mastered.fill(&[
-                ("text", &o.text),
-                ("right", &got),
-                ("total", &asked.len()),
-            ]));
-            if !ticked.contains(&o.id) {
-                offers.push(o);
-            }
-        } else {
-            let section = lesson
-                .section(&o.section)
-                .map_or(o.section.as_str(), |s| s.title.as_str());
-            lines.push(texts.quiz_objective_review.fill(&[
-                ("text", &o.text),
-                ("right", &got),
-                ("total", &asked.len()),
-                ("section", &section),
-            ]));
-        }
-    }
-    let mut buttons = Vec::new();
-    if !offers.is_empty() {
-        lines.push(String::new());
-        lines.push(texts.quiz_offer_ticks.as_str().to_string());
-        for o in offers.iter().take(view::BUTTONS_PER_ROW * 3) {
-            let id = ButtonId::new(
-                who.id,
-                Action::QuizTick {
-                    lesson: lesson.id.clone(),
-                    version: lesson.version.clone(),
-                    objective: o.id.clone(),
-                },
-            );
-            buttons.push(view::button(
-                id.encode(),
-                &texts.button_tick_objective.fill(&[("text", &o.text)]),
-                ButtonStyle::Success,
-            ));
-        }
-    }
-    let mut rows = view::rows(buttons);
-    rows.truncate(view::ROWS_MAX - 1);
-    let retake = ButtonId::new(
-        who.id,
-        Action::QuizStart {
-            lesson: lesson.id.clone(),
-            version: quiz.version.clone(),
-        },
-    );
-    let back = ButtonId::new(
-        who.id,
-        Action::Section {
-            lesson: lesson.id.clone(),
-            version: lesson.version.clone(),
-            section: lesson.sections[0].id.clone(),
-        },
-    );
-    rows.push(CreateActionRow::Buttons(vec![
-        view::button(
-            retake.encode(),
-            texts.button_retake.as_str(),
-            ButtonStyle::Primary,
-        ),
-        view::button(
-            back.encode(),
-            texts.button_back_to_lesson.as_str(),
-            ButtonStyle::Secondary,
-        ),
-    ]));
-    let all_right = right == quiz.questions.len();
-    let embed = CreateEmbed::new()
-        .author(CreateEmbedAuthor::new(&lesson.title))
-        .title(texts.quiz_results_title.as_str())
-        .description(view::truncate(&lines.join("\n"), 4096))
-        .colour(if all_right { COLOUR_DONE } else { COLOUR });
-    Answer::ok(view::show(true, None, embed, rows))
-}
-
-/// Whether every question of an objective was answered right in an attempt.
-fn mastered(quiz: &Quiz, attempt: &Attempt, objective: &str) -> bool {
-    let mut asked = quiz
+/// How an attempt did on one objective: (right, asked); `None` when the quiz
+/// asks nothing about it.
+pub fn score_on(quiz: &Quiz, attempt: &Attempt, objective: &str) -> Option<(usize, usize)> {
+    let asked: Vec<_> = quiz
         .questions
         .iter()
         .filter(|q| q.objective == objective)
-        .peekable();
-    asked.peek().is_some()
-        && asked.all(|q| {
+        .collect();
+    if asked.is_empty() {
+        return None;
+    }
+    let right = asked
+        .iter()
+        .filter(|q| {
             attempt
                 .answers
                 .iter()
                 .any(|a| a.question_id == q.id && a.correct)
         })
+        .count();
+    Some((right, asked.len()))
 }
 
-fn stale(core: &Core, who: Learner, lesson: &Lesson) -> CreateInteractionResponse {
-    let texts = &core.catalog.texts;
-    let Some(quiz) = &lesson.quiz else {
-        return view::notice(texts.unknown_button.as_str());
-    };
-    let fresh = ButtonId::new(
-        who.id,
-        Action::QuizStart {
-            lesson: lesson.id.clone(),
-            version: quiz.version.clone(),
-        },
-    );
-    view::notice_with(
-        &texts.quiz_stale.fill(&[("lesson", &lesson.title)]),
-        vec![view::button(
-            fresh.encode(),
-            texts.button_start_again.as_str(),
-            ButtonStyle::Primary,
-        )],
-    )
-}
-
-fn failed(core: &Core, e: StoreError) -> Answer {
-    tracing::warn!(error = %e, source = ?e.source, "quiz store operation failed");
-    Answer::failed(view::notice(core.catalog.texts.save_failed.as_str()))
+/// Whether every question of an objective was answered right in an attempt.
+fn mastered(quiz: &Quiz, attempt: &Attempt, objective: &str) -> bool {
+    score_on(quiz, attempt, objective).is_some_and(|(right, asked)| right == asked)
 }
 
 /// The order in which a question's choices are drawn for an attempt: a

@@ -106,6 +106,7 @@ mod demos;
 mod engine;
 pub mod error;
 pub mod model;
+mod service;
 pub mod target;
 
 #[cfg(test)]
@@ -118,6 +119,7 @@ pub use model::{
     BlockingReport, ErrorsReport, FirstError, GatherReport, LimitReport, Outcome, Progress, Run,
     RunKind, Span, TimeoutReport,
 };
+pub use service::DemoService;
 pub use target::{
     bind_loopback, router, serve_target, spawn_target, spawn_target_on, TargetHandle,
     MAX_TARGET_DELAY_MS,

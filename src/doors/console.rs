@@ -1,27 +1,39 @@
 //! The console door: the very same core, in a terminal, with no Discord.
 //!
-//! A learner types `/lesson async`; the door turns that into the interaction
-//! Discord would send (see [`super::wire`]), hands it to the core, and prints
-//! the answer: the embed as text and every button with a number. Typing a
-//! number clicks that button. Input may be piped, so tests and scripts can
+//! A learner types `/lesson async`; the door reads it into the same
+//! [`Call`] a Discord command becomes, and from it the core's own
+//! [`Request`] (the same parse, bounds and refusals as in Discord), hands it
+//! to [`Core::serve`], and prints the answer: the embed as text and every
+//! button with a number. Typing a number clicks that button. Input may be piped, so tests and scripts can
 //! drive it line by line. The door builds nothing a learner reads: it only
 //! renders what the core answered.
 
 use std::sync::Arc;
 
 use serde_json::Value;
-use serenity::all::Interaction;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::wire;
 use crate::core::followup::ChannelFollowup;
-use crate::core::{Core, Followup};
+use crate::core::request::{Call, ClickRequest};
+use crate::core::{Asked, ButtonId, Core, Followup, Learner, Refusal, Request};
 
 /// A button as the console shows it.
 #[derive(Debug, Clone)]
 struct Shown {
     custom_id: String,
     disabled: bool,
+}
+
+/// The learner id a console name stands for: stable across runs and builds
+/// (FNV-1a, unlike std's hasher), so the same name finds the same progress
+/// after a restart; positive and non-zero, like a Discord snowflake.
+pub fn learner_id(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h >> 2).max(1)
 }
 
 /// Runs the console until `/quit` or the end of input. Slow work started by
@@ -32,8 +44,11 @@ where
     W: AsyncWrite + Unpin,
 {
     let texts = core.catalog.texts.clone();
-    let user = wire::ConsoleUser::named(learner);
-    let definitions = serde_json::to_value(core.commands())?;
+    let who = Learner {
+        id: learner_id(learner),
+        guild: None,
+    };
+    let commands = Declared::of(&core)?;
     let (followup, mut rx) = ChannelFollowup::pair();
     let mut followup: Option<Arc<dyn Followup>> = Some(followup);
     let mut buttons: Vec<Shown> = Vec::new();
@@ -67,8 +82,9 @@ where
             break;
         }
         seq += 1;
-        let interaction = match parse(line, &user, &definitions, &buttons, seq) {
-            Parsed::Interaction(i) => i,
+        let asked = match parse(line, who, &core, &commands, &buttons, seq) {
+            Parsed::Asked(asked) => asked,
+            Parsed::Refused(refusal) => Err(refusal),
             Parsed::Help => {
                 say(&mut out, texts.console_help.as_str()).await?;
                 continue;
@@ -78,10 +94,22 @@ where
                 continue;
             }
         };
-        let follow = followup
-            .clone()
-            .expect("input is read only while followups are open");
-        let answer = core.handle(&interaction, follow).await;
+        let answer = match asked {
+            Ok(asked) => {
+                let request = Request {
+                    who,
+                    // The console's interactions get ids of their own, far
+                    // above any Discord snowflake of today.
+                    interaction: CONSOLE_IDS + seq,
+                    asked,
+                };
+                let follow = followup
+                    .clone()
+                    .expect("input is read only while followups are open");
+                core.serve(request, follow).await
+            }
+            Err(refusal) => core.refuse(who, refusal),
+        };
         let value = serde_json::to_value(&answer.response)?;
         let text = match value.get("type").and_then(Value::as_u64) {
             // Autocomplete: show the choices the learner could pick.
@@ -96,24 +124,64 @@ where
     Ok(())
 }
 
+/// Where the console's interaction ids start.
+const CONSOLE_IDS: u64 = 2_000_000_000_000_000_000;
+
 enum Parsed {
-    Interaction(Box<Interaction>),
+    Asked(Result<Asked, Refusal>),
+    Refused(Refusal),
     Help,
     Unknown,
 }
 
-/// Turns a typed line into the interaction Discord would have sent.
+/// The slash commands as declared, read once: each command's options (and
+/// its subcommands' options) in order, with whether each is an integer and
+/// whether a missing one is asked for with suggestions.
+struct Declared(Vec<Value>);
+
+impl Declared {
+    fn of(core: &Core) -> anyhow::Result<Declared> {
+        match serde_json::to_value(core.commands())? {
+            Value::Array(defs) => Ok(Declared(defs)),
+            _ => Ok(Declared(Vec::new())),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|d| d["name"] == name)
+    }
+}
+
+/// Option name and whether it is an integer, in declared order.
+fn options_of(declared: &Value) -> Vec<(&str, bool)> {
+    declared["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["type"] != 1 && o["type"] != 2)
+        .filter_map(|o| Some((o["name"].as_str()?, o["type"] == 4)))
+        .collect()
+}
+
+/// Turns a typed line into a request, through the same [`Call`] the Discord
+/// doors use, so the same checks answer it.
 fn parse(
     line: &str,
-    user: &wire::ConsoleUser,
-    definitions: &Value,
+    who: Learner,
+    core: &Core,
+    commands: &Declared,
     buttons: &[Shown],
     seq: u64,
 ) -> Parsed {
     if let Ok(n) = line.parse::<usize>() {
         return match n.checked_sub(1).and_then(|i| buttons.get(i)) {
-            Some(b) if !b.disabled => wire::component(user, &b.custom_id, seq)
-                .map_or(Parsed::Unknown, |i| Parsed::Interaction(Box::new(i))),
+            Some(b) if !b.disabled => match ButtonId::parse(&b.custom_id) {
+                Ok(button) => Parsed::Asked(Ok(Asked::Click(ClickRequest {
+                    own: button.owner == who.id,
+                    action: button.action,
+                }))),
+                Err(_) => Parsed::Refused(Refusal::UnknownButton),
+            },
             _ => Parsed::Unknown,
         };
     }
@@ -126,23 +194,39 @@ fn parse(
         return Parsed::Help;
     }
     let args: Vec<&str> = words.collect();
-    let Some(def) = definitions
-        .as_array()
-        .and_then(|defs| defs.iter().find(|d| d["name"] == name))
-    else {
-        // Unknown commands still go to the core, which answers them.
-        return wire::command(user, name, vec![], seq)
-            .map_or(Parsed::Unknown, |i| Parsed::Interaction(Box::new(i)));
+    let Some(def) = commands.get(name) else {
+        return Parsed::Refused(Refusal::UnknownCommand(name.to_string()));
     };
-    let options = wire::options_from_words(def, &args);
-    // A required option left out: ask the core what could go there, as
-    // Discord's autocomplete would.
-    if let Some(focused) = wire::missing_autocomplete(def, &options) {
-        return wire::autocomplete(user, name, &focused, seq)
-            .map_or(Parsed::Unknown, |i| Parsed::Interaction(Box::new(i)));
+    let subcommands: Vec<&str> = def["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["type"] == 1)
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    let call = Call::from_words(name, &args, &subcommands, |sub| match sub {
+        Some(sub) => def["options"]
+            .as_array()
+            .and_then(|opts| opts.iter().find(|o| o["name"] == sub))
+            .map(options_of)
+            .unwrap_or_default(),
+        None => options_of(def),
+    });
+    // A required option left out: show what could go there, as Discord's
+    // autocomplete would.
+    let missing = def["options"].as_array().into_iter().flatten().any(|o| {
+        o["autocomplete"] == true
+            && o["required"] == true
+            && !call.options.iter().any(|(n, _)| o["name"] == n.as_str())
+    });
+    if missing {
+        return Parsed::Asked(Ok(Asked::Suggest(String::new())));
     }
-    wire::command(user, name, options, seq)
-        .map_or(Parsed::Unknown, |i| Parsed::Interaction(Box::new(i)))
+    Parsed::Asked(Request::from_call(
+        &call,
+        &format!("console-{seq}"),
+        core.bounds(),
+    ))
 }
 
 async fn say<W: AsyncWrite + Unpin>(out: &mut W, text: &str) -> std::io::Result<()> {

@@ -1,8 +1,6 @@
-//! Discord-shaped interaction payloads, for the console door.
-//!
-//! The console turns what a learner types into the very JSON Discord would
-//! send, then into serenity's [`Interaction`] with serde, so the core sees
-//! exactly what it sees from Discord. Payloads follow Discord's documented
+//! Discord-shaped interaction payloads for a console learner, as Discord
+//! would send them: the tests drive the core (and the Discord doors) with
+//! them, so what they check is what Discord's JSON really produces. Payloads follow Discord's documented
 //! shape (the fields serenity 0.12 requires are all here).
 
 use serde_json::{json, Value};
@@ -22,16 +20,8 @@ pub struct ConsoleUser {
 
 impl ConsoleUser {
     pub fn named(name: &str) -> Self {
-        // FNV-1a: stable across runs and builds, unlike std's hasher.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in name.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        // Keep it a positive, non-zero snowflake-sized number.
-        let id = (h >> 2).max(1);
         ConsoleUser {
-            id,
+            id: super::console::learner_id(name),
             name: name.to_string(),
         }
     }

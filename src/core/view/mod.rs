@@ -1,9 +1,27 @@
-//! Small pieces every view shares: notices, button rows, bars, truncation.
+//! Draw: the core's outcomes turned into serenity's builders.
+//!
+//! One module a feature ([`lesson`], [`quiz`], [`demo`], [`progress`],
+//! [`account`]), each a set of pure functions from an outcome (and the
+//! catalog, for the words) to a [`CreateInteractionResponse`]; [`refusal`]
+//! draws every refusal and failure. Views read nothing but what they are
+//! given: no store, no clock. This module holds the small pieces they share:
+//! notices, button ids, button rows, bars, truncation.
+
+pub mod account;
+pub mod demo;
+pub mod lesson;
+pub mod progress;
+pub mod quiz;
+pub mod refusal;
 
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateInteractionResponse,
     CreateInteractionResponseMessage,
 };
+
+use super::button::{Action, ButtonId};
+use super::request::Learner;
+use crate::content::{Lesson, Quiz};
 
 /// The colour of tutorbot's embeds.
 pub const COLOUR: u32 = 0x5865F2;
@@ -75,6 +93,34 @@ pub fn button(custom_id: String, label: &str, style: ButtonStyle) -> CreateButto
     CreateButton::new(custom_id)
         .label(truncate(label, 80))
         .style(style)
+}
+
+/// The custom_id of a button drawn for `who`.
+pub fn id(who: Learner, action: Action) -> String {
+    ButtonId::new(who.id, action).encode()
+}
+
+/// The button id that opens section `index` of a lesson.
+pub fn section_id(who: Learner, lesson: &Lesson, index: usize) -> String {
+    id(
+        who,
+        Action::Section {
+            lesson: lesson.id.clone(),
+            version: lesson.version.clone(),
+            section: lesson.sections[index].id.clone(),
+        },
+    )
+}
+
+/// The button id that starts (or resumes) a lesson's quiz.
+pub fn quiz_start_id(who: Learner, lesson: &Lesson, quiz: &Quiz) -> String {
+    id(
+        who,
+        Action::QuizStart {
+            lesson: lesson.id.clone(),
+            version: quiz.version.clone(),
+        },
+    )
 }
 
 /// `text` cut to at most `max` characters, with an ellipsis when cut.

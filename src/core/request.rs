@@ -1,0 +1,503 @@
+//! Parse: the core's edge, where Discord's types meet the domain.
+//!
+//! Every interaction is parsed once, here, into a typed [`Request`]: the
+//! command's options are read, numbers checked against their bounds, the
+//! caller's permissions checked, and a button's `custom_id` decoded. What
+//! cannot be parsed is a [`Refusal`], answered without touching the store.
+//! Past this module nothing in the core reads a serenity model type.
+//!
+//! Slash commands go through a door-neutral [`Call`] (name, subcommand,
+//! options) first, so that the console, which reads typed words rather than
+//! Discord JSON, reaches exactly the same checks: [`Call::from_command`] for
+//! Discord's doors, [`Call::from_words`] for the terminal, then
+//! [`Request::from_call`] for both.
+
+use serenity::all::{
+    CommandInteraction, ComponentInteraction, Interaction, Permissions, ResolvedOption,
+    ResolvedValue,
+};
+
+use super::button::{Action, ButtonId};
+use super::error::Refusal;
+use crate::store::LearnerId;
+
+/// Who is asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Learner {
+    pub id: LearnerId,
+    pub guild: Option<u64>,
+}
+
+/// One typed request: who asks, the interaction's id, and what for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub who: Learner,
+    /// The interaction's id: the key that makes an interaction delivered
+    /// twice (to one instance or two) take effect once.
+    pub interaction: u64,
+    pub asked: Asked,
+}
+
+/// What a learner (or teacher) asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// Discord's liveness probe.
+    Ping,
+    /// Autocomplete of a lesson id: what the learner has typed so far.
+    Suggest(String),
+    /// `/lesson <id>`.
+    Lesson(LessonRequest),
+    /// `/quiz <id>`.
+    Quiz(LessonRequest),
+    /// `/quiz-stats <id>`, already checked: in a server, by someone who may.
+    Stats(StatsRequest),
+    /// `/demo <kind> ...`, numbers already within their bounds.
+    Demo(DemoRequest),
+    /// `/progress`.
+    Progress,
+    /// `/help`.
+    Help,
+    /// `/my-data`.
+    MyData,
+    /// `/forget-me`.
+    ForgetMe,
+    /// A button.
+    Click(ClickRequest),
+}
+
+/// A lesson named by the learner (trimmed; it may not exist).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonRequest {
+    pub lesson: String,
+}
+
+/// `/quiz-stats` for one server, asked by a member who can manage it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsRequest {
+    pub guild: u64,
+    pub lesson: String,
+}
+
+/// A demo with the learner's numbers, each within its bounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoRequest {
+    pub kind: DemoKind,
+    /// The interaction token the demo's edits go through.
+    pub token: String,
+}
+
+/// Which demo, with the learner's numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoKind {
+    Gather { n: usize },
+    Blocking { n: usize },
+    Errors { n: usize, failures: usize },
+    Timeout,
+    Limit { n: usize, k: usize },
+}
+
+impl DemoKind {
+    /// The name stored with a run and shown in `/my-data`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DemoKind::Gather { .. } => "gather",
+            DemoKind::Blocking { .. } => "blocking",
+            DemoKind::Errors { .. } => "errors",
+            DemoKind::Timeout => "timeout",
+            DemoKind::Limit { .. } => "limit",
+        }
+    }
+
+    /// How many fetches a run makes at most (per half).
+    pub fn n(self) -> usize {
+        match self {
+            DemoKind::Gather { n }
+            | DemoKind::Blocking { n }
+            | DemoKind::Errors { n, .. }
+            | DemoKind::Limit { n, .. } => n,
+            DemoKind::Timeout => 1,
+        }
+    }
+}
+
+/// A click, decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClickRequest {
+    /// Whether the clicker is the learner the message was drawn for. A click
+    /// on someone else's message opens the clicker's own view and never
+    /// changes the owner's state.
+    pub own: bool,
+    pub action: Action,
+}
+
+/// The bounds the parse checks numbers against (the operator's settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// The largest `n` a demo takes (`DEMO_MAX_N`).
+    pub demo_max_n: usize,
+}
+
+/// A slash command as the learner gave it, whatever door it came through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Call {
+    pub name: String,
+    pub subcommand: Option<String>,
+    pub options: Vec<(String, OptionValue)>,
+}
+
+/// One option's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OptionValue {
+    Text(String),
+    Integer(i64),
+}
+
+impl Call {
+    /// The call in a Discord command interaction.
+    pub fn from_command(cmd: &CommandInteraction) -> Call {
+        let mut call = Call {
+            name: cmd.data.name.clone(),
+            ..Call::default()
+        };
+        collect(&cmd.data.options(), &mut call);
+        call
+    }
+
+    /// A typed line such as `lesson async`, `demo gather 5` or
+    /// `demo limit n:10 max:3`: a first word naming a declared subcommand
+    /// picks it; `key:value` words fill options by name, the others fill the
+    /// declared options in order. `declared(sub)` lists the option names of
+    /// the command (or of its subcommand) with whether each is an integer.
+    pub fn from_words<'a>(
+        name: &str,
+        words: &[&str],
+        subcommands: &[&str],
+        declared: impl Fn(Option<&str>) -> Vec<(&'a str, bool)>,
+    ) -> Call {
+        let mut words = words;
+        let subcommand = words
+            .first()
+            .filter(|w| subcommands.contains(w))
+            .map(|w| w.to_string());
+        if subcommand.is_some() {
+            words = &words[1..];
+        }
+        let declared = declared(subcommand.as_deref());
+        let mut positional = declared.iter();
+        let mut options = Vec::new();
+        for word in words {
+            let (decl, raw) = match word.split_once(':') {
+                Some((k, v)) => match declared.iter().find(|(n, _)| *n == k) {
+                    Some(d) => (d, v),
+                    None => continue,
+                },
+                None => match positional.next() {
+                    Some(d) => (d, *word),
+                    None => continue,
+                },
+            };
+            let value = if decl.1 {
+                match raw.parse::<i64>() {
+                    Ok(n) => OptionValue::Integer(n),
+                    // Discord's client refuses a non-number; so do we, by
+                    // leaving the option out (its default applies).
+                    Err(_) => continue,
+                }
+            } else {
+                OptionValue::Text(raw.to_string())
+            };
+            options.push((decl.0.to_string(), value));
+        }
+        Call {
+            name: name.to_string(),
+            subcommand,
+            options,
+        }
+    }
+
+    fn text(&self, name: &str) -> Option<String> {
+        self.options.iter().find_map(|(n, v)| match v {
+            OptionValue::Text(s) if n == name => Some(s.trim().to_string()),
+            _ => None,
+        })
+    }
+
+    fn integer(&self, name: &str) -> Option<i64> {
+        self.options.iter().find_map(|(n, v)| match v {
+            OptionValue::Integer(i) if n == name => Some(*i),
+            _ => None,
+        })
+    }
+}
+
+fn collect(options: &[ResolvedOption<'_>], call: &mut Call) {
+    for o in options {
+        match &o.value {
+            ResolvedValue::SubCommand(inner) | ResolvedValue::SubCommandGroup(inner) => {
+                call.subcommand = Some(o.name.to_string());
+                collect(inner, call);
+            }
+            ResolvedValue::String(s) => call
+                .options
+                .push((o.name.to_string(), OptionValue::Text(s.to_string()))),
+            ResolvedValue::Integer(i) => call
+                .options
+                .push((o.name.to_string(), OptionValue::Integer(*i))),
+            // No command of ours declares another kind: a forged one is
+            // simply not read (the option's absence is then answered).
+            _ => {}
+        }
+    }
+}
+
+/// Who sent an interaction, if anyone did (PING has no user).
+pub fn learner_of(interaction: &Interaction) -> Option<Learner> {
+    let (user, guild) = match interaction {
+        Interaction::Command(cmd) | Interaction::Autocomplete(cmd) => (cmd.user.id, cmd.guild_id),
+        Interaction::Component(click) => (click.user.id, click.guild_id),
+        Interaction::Modal(modal) => (modal.user.id, modal.guild_id),
+        _ => return None,
+    };
+    Some(Learner {
+        id: user.get(),
+        guild: guild.map(|g| g.get()),
+    })
+}
+
+impl Request {
+    /// Parses one interaction. `Err` carries the refusal, to be answered to
+    /// `learner_of(interaction)`.
+    pub fn parse(interaction: &Interaction, bounds: Bounds) -> Result<Request, Refusal> {
+        let Some(who) = learner_of(interaction) else {
+            return match interaction {
+                Interaction::Ping(ping) => Ok(Request {
+                    who: Learner { id: 0, guild: None },
+                    interaction: ping.id.get(),
+                    asked: Asked::Ping,
+                }),
+                _ => Err(Refusal::UnknownCommand(String::new())),
+            };
+        };
+        let (id, asked) = match interaction {
+            Interaction::Command(cmd) => {
+                let call = Call::from_command(cmd);
+                let asked = if call.name == "quiz-stats" {
+                    stats(cmd, &call)?
+                } else {
+                    Request::from_call(&call, &cmd.token, bounds)?
+                };
+                (cmd.id.get(), asked)
+            }
+            Interaction::Autocomplete(cmd) => {
+                let typed = cmd.data.autocomplete().map(|a| a.value).unwrap_or_default();
+                (cmd.id.get(), Asked::Suggest(typed.to_string()))
+            }
+            Interaction::Component(click) => {
+                (click.id.get(), Asked::Click(parse_click(who, click)?))
+            }
+            _ => return Err(Refusal::UnknownCommand(String::new())),
+        };
+        Ok(Request {
+            who,
+            interaction: id,
+            asked,
+        })
+    }
+
+    /// The request a slash command makes. `/quiz-stats` needs the caller's
+    /// server and permissions, which only a Discord door has: a call to it
+    /// from anywhere else is refused as outside a server.
+    pub fn from_call(call: &Call, token: &str, bounds: Bounds) -> Result<Asked, Refusal> {
+        let lesson = || {
+            call.text("lesson")
+                .filter(|l| !l.is_empty())
+                .map(|lesson| LessonRequest { lesson })
+                .ok_or(Refusal::MissingLesson)
+        };
+        Ok(match call.name.as_str() {
+            "lesson" => Asked::Lesson(lesson()?),
+            "quiz" => Asked::Quiz(lesson()?),
+            "quiz-stats" => return Err(Refusal::GuildOnly),
+            "demo" => Asked::Demo(DemoRequest {
+                kind: demo_kind(call, bounds.demo_max_n)?,
+                token: token.to_string(),
+            }),
+            "progress" => Asked::Progress,
+            "help" => Asked::Help,
+            "my-data" => Asked::MyData,
+            "forget-me" => Asked::ForgetMe,
+            other => return Err(Refusal::UnknownCommand(other.to_string())),
+        })
+    }
+}
+
+/// `/quiz-stats`: in a server, by a member who can manage it. Discord hides
+/// the command from others, but a client can be forged: check again.
+fn stats(cmd: &CommandInteraction, call: &Call) -> Result<Asked, Refusal> {
+    let Some(guild) = cmd.guild_id else {
+        return Err(Refusal::GuildOnly);
+    };
+    let allowed = cmd
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| {
+            p.contains(Permissions::MANAGE_GUILD) || p.contains(Permissions::ADMINISTRATOR)
+        });
+    if !allowed {
+        return Err(Refusal::Forbidden);
+    }
+    let lesson = call
+        .text("lesson")
+        .filter(|l| !l.is_empty())
+        .ok_or(Refusal::MissingLesson)?;
+    Ok(Asked::Stats(StatsRequest {
+        guild: guild.get(),
+        lesson,
+    }))
+}
+
+fn parse_click(who: Learner, click: &ComponentInteraction) -> Result<ClickRequest, Refusal> {
+    let button = ButtonId::parse(&click.data.custom_id).map_err(|_| Refusal::UnknownButton)?;
+    Ok(ClickRequest {
+        own: button.owner == who.id,
+        action: button.action,
+    })
+}
+
+/// The demo and its numbers, each checked against its bounds; without a
+/// subcommand (a bare `/demo` typed in the console), the gather demo.
+fn demo_kind(call: &Call, max_n: usize) -> Result<DemoKind, Refusal> {
+    let sub = call.subcommand.as_deref().unwrap_or("gather");
+    let max_n = max_n as i64;
+    let n_default = if sub == "limit" { 10 } else { 5 }.min(max_n);
+    let n = call.integer("n").unwrap_or(n_default);
+    let check = |name: &'static str, value: i64, min: i64, max: i64| {
+        if (min..=max).contains(&value) {
+            Ok(value as usize)
+        } else {
+            Err(Refusal::OutOfRange {
+                name,
+                value,
+                min,
+                max,
+            })
+        }
+    };
+    Ok(match sub {
+        "gather" => DemoKind::Gather {
+            n: check("n", n, 1, max_n)?,
+        },
+        "blocking" => DemoKind::Blocking {
+            n: check("n", n, 1, max_n)?,
+        },
+        "errors" => {
+            let n = check("n", n, 1, max_n)?;
+            let failures = call.integer("failures").unwrap_or(2.min(n as i64));
+            DemoKind::Errors {
+                n,
+                failures: check("failures", failures, 0, n as i64)?,
+            }
+        }
+        "timeout" => DemoKind::Timeout,
+        "limit" => {
+            let n = check("n", n, 1, max_n)?;
+            let k = call.integer("max").unwrap_or(3.min(n as i64));
+            DemoKind::Limit {
+                n,
+                k: check("max", k, 1, n as i64)?,
+            }
+        }
+        other => return Err(Refusal::UnknownCommand(format!("demo {other}"))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOUNDS: Bounds = Bounds { demo_max_n: 50 };
+
+    fn demo(words: &[&str]) -> Result<Asked, Refusal> {
+        let subs = ["gather", "blocking", "errors", "timeout", "limit"];
+        let call = Call::from_words("demo", words, &subs, |sub| match sub {
+            Some("errors") => vec![("n", true), ("failures", true)],
+            Some("limit") => vec![("n", true), ("max", true)],
+            Some("timeout") => vec![],
+            _ => vec![("n", true)],
+        });
+        Request::from_call(&call, "token", BOUNDS)
+    }
+
+    #[test]
+    fn a_demo_takes_its_numbers_in_order_or_by_name() {
+        let kind = |a: Asked| match a {
+            Asked::Demo(d) => d.kind,
+            other => panic!("not a demo: {other:?}"),
+        };
+        assert_eq!(
+            kind(demo(&["gather", "7"]).unwrap()),
+            DemoKind::Gather { n: 7 }
+        );
+        assert_eq!(kind(demo(&[]).unwrap()), DemoKind::Gather { n: 5 });
+        assert_eq!(
+            kind(demo(&["limit", "max:4", "12"]).unwrap()),
+            DemoKind::Limit { n: 12, k: 4 }
+        );
+        assert_eq!(
+            kind(demo(&["errors", "4"]).unwrap()),
+            DemoKind::Errors { n: 4, failures: 2 }
+        );
+    }
+
+    #[test]
+    fn numbers_out_of_bounds_are_refused_naming_the_bounds() {
+        assert_eq!(
+            demo(&["gather", "51"]),
+            Err(Refusal::OutOfRange {
+                name: "n",
+                value: 51,
+                min: 1,
+                max: 50
+            })
+        );
+        assert_eq!(
+            demo(&["limit", "5", "6"]),
+            Err(Refusal::OutOfRange {
+                name: "max",
+                value: 6,
+                min: 1,
+                max: 5
+            })
+        );
+        assert_eq!(
+            demo(&["errors", "3", "failures:4"]),
+            Err(Refusal::OutOfRange {
+                name: "failures",
+                value: 4,
+                min: 0,
+                max: 3
+            })
+        );
+    }
+
+    #[test]
+    fn a_lesson_command_without_a_lesson_is_refused() {
+        let call = Call {
+            name: "lesson".into(),
+            ..Call::default()
+        };
+        assert_eq!(
+            Request::from_call(&call, "t", BOUNDS),
+            Err(Refusal::MissingLesson)
+        );
+        let call = Call {
+            name: "nope".into(),
+            ..Call::default()
+        };
+        assert_eq!(
+            Request::from_call(&call, "t", BOUNDS),
+            Err(Refusal::UnknownCommand("nope".into()))
+        );
+    }
+}

@@ -1,0 +1,175 @@
+//! The demo's views: its progress line, and the result with its timelines.
+
+use std::time::Duration;
+
+use serenity::all::{CreateEmbed, CreateEmbedFooter, EditInteractionResponse};
+
+use super::{truncate, COLOUR};
+use crate::content::DemoTexts;
+use crate::core::demo::Report;
+use crate::core::request::DemoKind;
+use crate::demo::{self as engine, ChartOptions, Progress, Run, RunKind};
+
+/// Rows of a chart: keeps two charts and the code inside one embed.
+const CHART_ROWS: usize = 12;
+
+/// The edit while a demo runs: which half, and how many fetches are done.
+pub fn progress(t: &DemoTexts, kind: DemoKind, p: Progress) -> EditInteractionResponse {
+    EditInteractionResponse::new().content(t.progress.fill(&[
+        ("title", &title(t, kind)),
+        ("phase", &phase_name(t, p.phase, kind)),
+        ("done", &p.done),
+        ("total", &p.total),
+    ]))
+}
+
+/// The last edit of a demo that ran: the result replaces the progress line.
+pub fn finished(
+    t: &DemoTexts,
+    kind: DemoKind,
+    delay: u64,
+    report: &Report,
+) -> EditInteractionResponse {
+    EditInteractionResponse::new()
+        .content("")
+        .embed(result(t, kind, delay, report))
+}
+
+/// The last edit of a demo that could not run: busy (try again soon) or failed.
+pub fn failed(t: &DemoTexts, busy: bool) -> EditInteractionResponse {
+    EditInteractionResponse::new().content(if busy {
+        t.busy.as_str()
+    } else {
+        t.failed.as_str()
+    })
+}
+
+pub fn title(t: &DemoTexts, kind: DemoKind) -> String {
+    match kind {
+        DemoKind::Gather { n } => t.gather_title.fill(&[("n", &n)]),
+        DemoKind::Blocking { n } => t.blocking_title.fill(&[("n", &n)]),
+        DemoKind::Errors { n, failures } => {
+            t.errors_title.fill(&[("n", &n), ("failures", &failures)])
+        }
+        DemoKind::Timeout => t.timeout_title.as_str().to_string(),
+        DemoKind::Limit { n, k } => t.limit_title.fill(&[("n", &n), ("k", &k)]),
+    }
+}
+
+pub fn phase_name(t: &DemoTexts, phase: RunKind, kind: DemoKind) -> String {
+    match phase {
+        RunKind::Sequential => t.phase_sequential.as_str().into(),
+        RunKind::Concurrent => t.phase_concurrent.as_str().into(),
+        RunKind::Blocking => t.phase_blocking.as_str().into(),
+        RunKind::Awaiting => t.phase_awaiting.as_str().into(),
+        RunKind::AllOrNothing => t.phase_all_or_nothing.as_str().into(),
+        RunKind::Collected => t.phase_collected.as_str().into(),
+        RunKind::Timeout => t.phase_timeout.as_str().into(),
+        RunKind::Limited => {
+            let k = if let DemoKind::Limit { k, .. } = kind {
+                k
+            } else {
+                0
+            };
+            t.phase_limited.fill(&[("k", &k)])
+        }
+    }
+}
+
+fn ms(d: Duration) -> u128 {
+    d.as_millis()
+}
+
+/// The result: what happened, the timelines on one axis, and the code.
+fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateEmbed {
+    let runs: Vec<&Run> = match report {
+        Report::Gather(r) => vec![&r.sequential, &r.concurrent],
+        Report::Blocking(r) => vec![&r.blocking, &r.awaiting],
+        Report::Errors(r) => vec![&r.all_or_nothing, &r.collected],
+        Report::Timeout(r) => vec![&r.run],
+        Report::Limit(r) => vec![&r.run],
+    };
+    let options = ChartOptions {
+        axis: Some(engine::shared_axis(&runs)),
+        max_rows: CHART_ROWS,
+        ..ChartOptions::default()
+    };
+    let (explain, result, python, rust) = match report {
+        Report::Gather(r) => (
+            t.gather_explain.fill(&[("n", &r.n), ("delay", &delay)]),
+            t.gather_result.fill(&[
+                ("sequential", &ms(r.sequential.wall)),
+                ("concurrent", &ms(r.concurrent.wall)),
+                ("speedup", &format!("{:.1}", r.speedup())),
+                ("n", &r.n),
+            ]),
+            &t.gather_python,
+            &t.gather_rust,
+        ),
+        Report::Blocking(r) => (
+            t.blocking_explain.fill(&[("n", &r.n)]),
+            t.blocking_result.fill(&[
+                ("blocking", &ms(r.blocking.wall)),
+                ("awaiting", &ms(r.awaiting.wall)),
+                ("slowdown", &format!("{:.1}", r.slowdown())),
+                ("n", &r.n),
+            ]),
+            &t.blocking_python,
+            &t.blocking_rust,
+        ),
+        Report::Errors(r) => (
+            t.errors_explain.as_str().to_string(),
+            t.errors_result.fill(&[
+                ("aon", &ms(r.all_or_nothing.wall)),
+                ("first", &r.first_error.map_or(0, |f| f.index + 1)),
+                ("lost", &r.all_or_nothing.cancelled_count()),
+                ("ok", &r.collected.ok_count()),
+                ("failed", &r.collected.failed_count()),
+                ("collected", &ms(r.collected.wall)),
+            ]),
+            &t.errors_python,
+            &t.errors_rust,
+        ),
+        Report::Timeout(r) => (
+            t.timeout_explain
+                .fill(&[("delay", &r.delay_ms), ("limit", &r.limit_ms)]),
+            if r.timed_out {
+                &t.timeout_result
+            } else {
+                &t.timeout_completed
+            }
+            .fill(&[("elapsed", &ms(r.elapsed)), ("limit", &r.limit_ms)]),
+            &t.timeout_python,
+            &t.timeout_rust,
+        ),
+        Report::Limit(r) => (
+            t.limit_explain.fill(&[("k", &r.k)]),
+            t.limit_result.fill(&[
+                ("wall", &ms(r.run.wall)),
+                ("waves", &r.waves.len()),
+                ("n", &r.n),
+                ("k", &r.k),
+                ("expected", &r.expected_waves),
+                ("delay", &r.delay_ms),
+            ]),
+            &t.limit_python,
+            &t.limit_rust,
+        ),
+    };
+    let mut description = vec![explain, String::new(), result];
+    for run in runs {
+        description.push(String::new());
+        description.push(t.chart_heading.fill(&[
+            ("name", &phase_name(t, run.kind, kind)),
+            ("ms", &ms(run.wall)),
+        ]));
+        description.push(format!("```\n{}\n```", engine::render(run, &options)));
+    }
+    CreateEmbed::new()
+        .title(truncate(&title(t, kind), 256))
+        .description(truncate(&description.join("\n"), 4096))
+        .field(t.field_python.as_str(), python.as_str(), false)
+        .field(t.field_rust.as_str(), rust.as_str(), false)
+        .footer(CreateEmbedFooter::new(t.footer.fill(&[("delay", &delay)])))
+        .colour(COLOUR)
+}

@@ -1,0 +1,86 @@
+//! `/progress` and `/help`.
+
+use serenity::all::{CreateEmbed, CreateInteractionResponse, CreateInteractionResponseMessage};
+
+use super::{bar, truncate, COLOUR};
+use crate::content::Catalog;
+use crate::core::progress::ProgressReport;
+
+/// `/progress`: one line a lesson, counting only objectives the lesson has now.
+pub fn progress(catalog: &Catalog, report: &ProgressReport) -> CreateInteractionResponse {
+    let texts = &catalog.texts;
+    let mut lines = Vec::new();
+    for lesson in catalog.lessons() {
+        let mine: Vec<_> = report
+            .marks
+            .iter()
+            .filter(|m| m.lesson_id == lesson.id)
+            .collect();
+        let done = lesson
+            .objectives
+            .iter()
+            .filter(|o| mine.iter().any(|m| m.ticked && m.objective_id == o.id))
+            .count();
+        let total = lesson.objectives.len();
+        let last = match mine.iter().map(|m| m.updated_at).max() {
+            Some(t) => texts
+                .progress_last_change
+                .fill(&[("date", &t.format("%Y-%m-%d"))]),
+            None => texts.progress_not_started.as_str().to_string(),
+        };
+        let quiz = match report.scores.iter().find(|(l, _, _)| *l == lesson.id) {
+            Some((_, right, answered)) => texts
+                .progress_quiz
+                .fill(&[("right", right), ("total", answered)]),
+            None => texts.progress_no_quiz.as_str().to_string(),
+        };
+        lines.push(texts.progress_line.fill(&[
+            ("title", &lesson.title),
+            ("lesson", &lesson.id),
+            ("bar", &bar(done, total)),
+            ("done", &done),
+            ("total", &total),
+            ("last", &last),
+            ("quiz", &quiz),
+        ]));
+    }
+    lines.push(texts.progress_demos.fill(&[("count", &report.demos)]));
+    let embed = CreateEmbed::new()
+        .title(texts.progress_title.as_str())
+        .description(truncate(&lines.join("\n\n"), 4096))
+        .colour(COLOUR);
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .embed(embed)
+            .ephemeral(true),
+    )
+}
+
+/// `/help`: what the bot does, every command, and the lessons it has.
+pub fn help(catalog: &Catalog) -> CreateInteractionResponse {
+    let texts = &catalog.texts;
+    let lessons = catalog
+        .lessons()
+        .iter()
+        .map(|l| {
+            texts.help_lesson_line.fill(&[
+                ("lesson", &l.id),
+                ("title", &l.title),
+                ("summary", &l.summary),
+            ])
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let embed = CreateEmbed::new()
+        .title(texts.help_title.as_str())
+        .description(truncate(
+            &texts.help_body.fill(&[("lessons", &lessons)]),
+            4096,
+        ))
+        .colour(COLOUR);
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .embed(embed)
+            .ephemeral(true),
+    )
+}

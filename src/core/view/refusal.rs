@@ -1,0 +1,114 @@
+//! Every refusal and every failure, drawn in one place.
+//!
+//! A refusal says what to do instead, with a button where one helps (start
+//! again, your own quiz); a failure says to try again. Both are ephemeral
+//! notices: they change no message the learner already has.
+
+use serenity::all::{ButtonStyle, CreateInteractionResponse};
+
+use super::{button, notice, notice_with, quiz_start_id, section_id, truncate};
+use crate::content::Catalog;
+use crate::core::error::{Failure, Refusal};
+use crate::core::request::Learner;
+
+/// The answer to a refusal.
+pub fn refusal(catalog: &Catalog, who: Learner, refusal: &Refusal) -> CreateInteractionResponse {
+    let texts = &catalog.texts;
+    let demo = &catalog.demo_texts;
+    match refusal {
+        Refusal::UnknownCommand(command) => {
+            notice(&texts.unknown_command.fill(&[("command", command)]))
+        }
+        Refusal::MissingLesson => notice(texts.lesson_missing.as_str()),
+        Refusal::UnknownLesson(id) => unknown_lesson(catalog, id),
+        Refusal::UnknownButton => notice(texts.unknown_button.as_str()),
+        Refusal::NotYourButton => notice(texts.not_your_button.as_str()),
+        Refusal::NotYourQuiz { lesson } => match catalog.lesson(lesson) {
+            Some(l) => match &l.quiz {
+                Some(quiz) => notice_with(
+                    texts.quiz_not_yours.as_str(),
+                    vec![button(
+                        quiz_start_id(who, l, quiz),
+                        texts.button_own_quiz.as_str(),
+                        ButtonStyle::Primary,
+                    )],
+                ),
+                None => notice(texts.unknown_button.as_str()),
+            },
+            None => notice(texts.unknown_button.as_str()),
+        },
+        Refusal::StaleLesson { lesson } => match catalog.lesson(lesson) {
+            Some(l) => notice_with(
+                &texts.stale_lesson.fill(&[("lesson", &l.title)]),
+                vec![button(
+                    section_id(who, l, 0),
+                    texts.button_start_again.as_str(),
+                    ButtonStyle::Primary,
+                )],
+            ),
+            None => unknown_lesson(catalog, lesson),
+        },
+        Refusal::StaleQuiz { lesson } => match catalog.lesson(lesson) {
+            Some(l) => match &l.quiz {
+                Some(quiz) => notice_with(
+                    &texts.quiz_stale.fill(&[("lesson", &l.title)]),
+                    vec![button(
+                        quiz_start_id(who, l, quiz),
+                        texts.button_start_again.as_str(),
+                        ButtonStyle::Primary,
+                    )],
+                ),
+                None => notice(texts.unknown_button.as_str()),
+            },
+            None => notice(texts.unknown_button.as_str()),
+        },
+        Refusal::NoQuiz { lesson } => {
+            let title = catalog.lesson(lesson).map_or(lesson.as_str(), |l| &l.title);
+            notice(&texts.quiz_none.fill(&[("lesson", &title)]))
+        }
+        Refusal::NotMastered => notice(texts.quiz_not_mastered.as_str()),
+        Refusal::GuildOnly => notice(texts.quiz_stats_guild_only.as_str()),
+        Refusal::Forbidden => notice(texts.quiz_stats_forbidden.as_str()),
+        Refusal::DemoUnavailable => notice(demo.unavailable.as_str()),
+        Refusal::OutOfRange {
+            name,
+            value,
+            min,
+            max,
+        } => notice(&demo.out_of_range.fill(&[
+            ("name", name),
+            ("value", value),
+            ("min", min),
+            ("max", max),
+        ])),
+        Refusal::Cooldown { seconds } => notice(&demo.cooldown.fill(&[("seconds", seconds)])),
+        Refusal::Throttled => notice(texts.slow_down.as_str()),
+    }
+}
+
+/// The answer to our failure: nothing changed (or: saved, not shown), try again.
+pub fn failure(catalog: &Catalog, failure: &Failure) -> CreateInteractionResponse {
+    let texts = &catalog.texts;
+    notice(match failure {
+        Failure::Load(_) => texts.load_failed.as_str(),
+        Failure::Save(_) => texts.save_failed.as_str(),
+        Failure::SavedNotShown(_) => texts.saved_but_not_shown.as_str(),
+    })
+}
+
+/// A lesson id we do not have: the closest ones we do.
+fn unknown_lesson(catalog: &Catalog, id: &str) -> CreateInteractionResponse {
+    let suggestions = catalog
+        .closest(id)
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let shown = truncate(id.trim(), 40);
+    notice(
+        &catalog
+            .texts
+            .unknown_lesson
+            .fill(&[("lesson", &shown), ("suggestions", &suggestions)]),
+    )
+}
