@@ -496,6 +496,48 @@ async fn serve_registers_answers_and_stops_cleanly_on_sigterm(pool: PgPool) {
     fake.assert_no_error_calls();
 }
 
+/// The issue as an operator met it: after serenity restarted a shard, SIGTERM
+/// made `tutorbot serve` exit at once and drop its websocket unclosed.
+#[sqlx::test]
+async fn sigterm_after_a_shard_restart_closes_the_websocket_with_1000(pool: PgPool) {
+    let url = url_of(&pool).await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tutorbot(&dir, &fake)
+        .arg("serve")
+        .env("DATABASE_URL", &url)
+        .env("HTTP_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    fake.wait_shard_ready(0).await;
+    fake.invalidate_session(0, false).await;
+    fake.wait_identifies(2).await;
+    let again = fake.wait_shard_ready(0).await;
+
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
+        .await
+        .expect("exits within 30 s of SIGTERM")
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        fake.client_closes().contains(&(again.connection_id, 1000)),
+        "close frames seen: {:?}",
+        fake.client_closes()
+    );
+}
+
 #[tokio::test]
 async fn register_puts_the_commands_globally_or_in_a_guild() {
     let fake = FakeDiscord::start().await;
