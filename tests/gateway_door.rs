@@ -503,7 +503,7 @@ async fn sigterm_after_a_shard_restart_closes_the_websocket_with_1000(pool: PgPo
     let url = url_of(&pool).await;
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut child = tutorbot(&dir, &fake)
+    let child = tutorbot(&dir, &fake)
         .arg("serve")
         .env("DATABASE_URL", &url)
         .env("HTTP_ADDR", "127.0.0.1:0")
