@@ -79,7 +79,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let options = doors::gateway::GatewayOptions::from_settings(&settings, shards)?;
             let core = app::start(&settings).await?;
             let result =
-                doors::gateway::run(core.clone(), options, doors::http::shutdown_signal()).await;
+                doors::gateway::run(core.clone(), options, doors::ops::shutdown_signal()).await;
             core.store.close().await;
             result
         }
@@ -91,7 +91,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 core.clone(),
                 options,
                 settings.http_addr,
-                doors::http::shutdown_signal(),
+                doors::ops::shutdown_signal(),
             )
             .await;
             core.store.close().await;

@@ -7,23 +7,32 @@
 //!
 //! # Layout
 //!
-//! One core, several doors (see `DESIGN.md` in the shared folder):
+//! Doors (thin) call one core; the core parses, decides and draws; the parts
+//! below it do the work (see `DESIGN.md` in the shared folder):
 //!
 //! ```text
-//!  doors::console ─┐
-//!  (gateway, http) ┼─> core::Core::handle(Interaction) ─> lesson / checklist / progress / account
-//!                  ┘            │                                  │
-//!                               └─ serenity response builders      store (sqlx, Postgres)
+//!  doors::gateway ─┐  (both share doors::discord
+//!  doors::http   ──┤   and doors::ops)
+//!                  └─ Interaction ─> core::request (parse) ─┐
+//!  doors::console ─── Request ──────────────────────────────┤
+//!                                                           ▼
+//!        decide: core::{lesson, checklist, quiz, demo, progress, account}
+//!           │ outcome, or CoreError (refusal / failure)         │
+//!           ▼                                                   ▼
+//!        draw: core::view ─> serenity builders     store (SQL) · content · demo engine
 //! ```
 //!
 //! - [`settings`]: typed settings, loaded once; secrets wrapped.
 //! - [`content`]: every word a learner reads, loaded from `prompts/` and checked.
 //! - [`store`]: all SQL; idempotent writes.
-//! - [`core`]: the router and the views; Discord's rules (limits, ephemeral
-//!   personal views, stale buttons) are kept here.
-//! - [`demo`]: the demo engine (real fetches, timed) and its loopback target.
+//! - [`core`]: parse ([`core::request`]), decide (one module a feature),
+//!   draw ([`core::view`]); refusals apart from failures ([`core::error`]).
+//!   Discord's rules (limits, ephemeral personal views, stale buttons) are
+//!   kept here.
+//! - [`demo`]: the demo engine (real fetches, timed), its loopback target
+//!   and its lifecycle ([`demo::DemoService`]).
 //! - [`doors`]: the console door and the two Discord doors (gateway, HTTP
-//!   endpoint) stay thin.
+//!   endpoint), which share [`doors::discord`] and [`doors::ops`].
 //! - [`metrics`]: counters and a latency histogram, served on `/metrics`.
 //! - [`app`]: start-up shared by every door; [`cli`]: the `tutorbot` command.
 

@@ -157,6 +157,7 @@ pub struct Metrics {
     duplicates: AtomicU64,
     delivery_errors: AtomicU64,
     in_flight: AtomicI64,
+    shards_connected: AtomicI64,
 }
 
 impl Metrics {
@@ -201,6 +202,11 @@ impl Metrics {
     pub fn in_flight(&self) -> InFlightGauge<'_> {
         self.in_flight.fetch_add(1, Relaxed);
         InFlightGauge(self)
+    }
+
+    /// How many gateway shards of this process are connected now.
+    pub fn set_shards_connected(&self, n: i64) {
+        self.shards_connected.store(n, Relaxed);
     }
 
     /// How many interactions of this kind ended with this outcome.
@@ -307,6 +313,13 @@ impl Metrics {
              # TYPE tutorbot_interactions_in_flight gauge\n\
              tutorbot_interactions_in_flight {}",
             self.in_flight.load(Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP tutorbot_gateway_shards_connected Gateway shards of this process connected now.\n\
+             # TYPE tutorbot_gateway_shards_connected gauge\n\
+             tutorbot_gateway_shards_connected {}",
+            self.shards_connected.load(Relaxed)
         );
         out
     }

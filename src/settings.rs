@@ -27,8 +27,20 @@ pub struct Settings {
     /// `HTTP_MAX_IN_FLIGHT`: interactions the HTTP door handles at once;
     /// over it, a request is answered 503 at once (load shedding).
     pub http_max_in_flight: usize,
+    pub gateway: GatewaySettings,
     pub demo: DemoSettings,
     pub learner: LearnerSettings,
+}
+
+/// The gateway door's own limits (`tutorbot serve`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GatewaySettings {
+    /// `GATEWAY_MAX_IN_FLIGHT`: interactions handled at once; over it, the
+    /// learner is answered "busy, try again" at once.
+    pub max_in_flight: usize,
+    /// `GATEWAY_UNHEALTHY_AFTER_SECS`: how long a shard may be disconnected
+    /// before `/healthz` answers 503.
+    pub unhealthy_after: Duration,
 }
 
 /// The per-learner throttle (`LEARNER_BURST`, `LEARNER_RATE`).
@@ -115,6 +127,18 @@ impl Settings {
         if !(1..=1_000_000).contains(&http_max_in_flight) {
             bail!("HTTP_MAX_IN_FLIGHT must be between 1 and 1000000, got {http_max_in_flight}");
         }
+        let gateway_max_in_flight = parse("GATEWAY_MAX_IN_FLIGHT", 256)?;
+        if !(1..=1_000_000).contains(&gateway_max_in_flight) {
+            bail!(
+                "GATEWAY_MAX_IN_FLIGHT must be between 1 and 1000000, got {gateway_max_in_flight}"
+            );
+        }
+        let unhealthy_after = parse("GATEWAY_UNHEALTHY_AFTER_SECS", 60)?;
+        if !(1..=86_400).contains(&unhealthy_after) {
+            bail!(
+                "GATEWAY_UNHEALTHY_AFTER_SECS must be between 1 and 86400, got {unhealthy_after}"
+            );
+        }
         let burst = parse("LEARNER_BURST", 20)?;
         if !(1..=10_000).contains(&burst) {
             bail!("LEARNER_BURST must be between 1 and 10000, got {burst}");
@@ -145,6 +169,10 @@ impl Settings {
                 .parse()
                 .with_context(|| format!("HTTP_ADDR must be host:port, got {http_addr:?}"))?,
             http_max_in_flight: http_max_in_flight as usize,
+            gateway: GatewaySettings {
+                max_in_flight: gateway_max_in_flight as usize,
+                unhealthy_after: Duration::from_secs(unhealthy_after),
+            },
             demo: DemoSettings {
                 target: get("DEMO_TARGET"),
                 max_n: max_n as u32,
@@ -200,6 +228,13 @@ mod tests {
         assert_eq!(s.demo.max_n, 50);
         assert!(s.discord.token.is_none());
         assert_eq!(s.http_max_in_flight, 256);
+        assert_eq!(
+            s.gateway,
+            GatewaySettings {
+                max_in_flight: 256,
+                unhealthy_after: Duration::from_secs(60)
+            }
+        );
         assert_eq!(s.learner, LearnerSettings { burst: 20, rate: 5 });
     }
 
@@ -212,6 +247,9 @@ mod tests {
             ("LEARNER_BURST", "-1"),
             ("LEARNER_RATE", "10001"),
             ("LEARNER_RATE", "2.5"),
+            ("GATEWAY_MAX_IN_FLIGHT", "0"),
+            ("GATEWAY_UNHEALTHY_AFTER_SECS", "0"),
+            ("GATEWAY_UNHEALTHY_AFTER_SECS", "soon"),
         ] {
             let err = settings(&[(key, value)]).unwrap_err();
             assert!(format!("{err:#}").contains(key), "{key}={value}: {err:#}");

@@ -27,7 +27,9 @@ use tokio::task::JoinHandle;
 use tutorbot::core::throttle::{ManualClock, Throttle, DEFAULT_CAPACITY};
 use tutorbot::core::{Action, ButtonId, Core, Outcome};
 use tutorbot::demo::DemoService;
-use tutorbot::doors::http::{router, serve, HttpDoor, HttpOptions, ANSWER_DEADLINE};
+use tutorbot::doors::discord::ANSWER_DEADLINE;
+use tutorbot::doors::http::{router, HttpDoor, HttpOptions};
+use tutorbot::doors::ops::serve;
 use tutorbot::metrics::{Kind, Rejection};
 use tutorbot::settings::DemoSettings;
 

@@ -20,7 +20,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tutorbot::core::{commands, Core, Outcome};
 use tutorbot::demo::DemoService;
 use tutorbot::doors::gateway::{Gateway, GatewayOptions, Shards};
-use tutorbot::metrics::Kind;
+use tutorbot::metrics::{Kind, Rejection};
 use tutorbot::settings::Settings;
 
 const TOKEN: &str = "fake-bot-token";
@@ -30,12 +30,9 @@ const COMMAND_ID: u64 = 1_400_000_000_000_000_004;
 
 fn options(fake: &FakeDiscord) -> GatewayOptions {
     GatewayOptions {
-        token: TOKEN.into(),
         api_base: Some(fake.api_base()),
-        application_id: None,
-        register_guild: None,
-        shards: None,
         ops_addr: Some("127.0.0.1:0".parse().unwrap()),
+        ..GatewayOptions::new(TOKEN.into())
     }
 }
 
@@ -499,6 +496,48 @@ async fn serve_registers_answers_and_stops_cleanly_on_sigterm(pool: PgPool) {
     fake.assert_no_error_calls();
 }
 
+/// The issue as an operator met it: after serenity restarted a shard, SIGTERM
+/// made `tutorbot serve` exit at once and drop its websocket unclosed.
+#[sqlx::test]
+async fn sigterm_after_a_shard_restart_closes_the_websocket_with_1000(pool: PgPool) {
+    let url = url_of(&pool).await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let child = tutorbot(&dir, &fake)
+        .arg("serve")
+        .env("DATABASE_URL", &url)
+        .env("HTTP_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    fake.wait_shard_ready(0).await;
+    fake.invalidate_session(0, false).await;
+    fake.wait_identifies(2).await;
+    let again = fake.wait_shard_ready(0).await;
+
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
+        .await
+        .expect("exits within 30 s of SIGTERM")
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        fake.client_closes().contains(&(again.connection_id, 1000)),
+        "close frames seen: {:?}",
+        fake.client_closes()
+    );
+}
+
 #[tokio::test]
 async fn register_puts_the_commands_globally_or_in_a_guild() {
     let fake = FakeDiscord::start().await;
@@ -586,4 +625,196 @@ async fn a_quiz_is_playable_end_to_end_through_the_gateway(pool: PgPool) {
     .await;
     support::assert_quiz_all_right(&pool, "python-setup", &results).await;
     gateway.shutdown().await.unwrap();
+}
+
+/// Polls `probe` every 50 ms until it gives a value, for at most `within`:
+/// for states the door reaches on its own clock (a shard judged down).
+async fn poll_until<T, F, Fut>(what: &str, within: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: not within {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// `/healthz` status and body, and the `tutorbot_gateway_shards_connected` value.
+async fn ops_state(base: &str) -> (u16, Value, Option<String>) {
+    let health = reqwest::get(format!("{base}/healthz")).await.unwrap();
+    let status = health.status().as_u16();
+    let body: Value = health.json().await.unwrap();
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let gauge = text
+        .lines()
+        .find_map(|l| l.strip_prefix("tutorbot_gateway_shards_connected "))
+        .map(str::to_owned);
+    (status, body, gauge)
+}
+
+#[sqlx::test]
+async fn past_the_in_flight_cap_a_learner_is_told_busy_at_once(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let core = support::core(pool.clone());
+    let mut opts = options(&fake);
+    opts.max_in_flight = 1;
+    // The held interaction waits on a row lock, not on the deadline.
+    opts.answer_deadline = Duration::from_secs(120);
+    let gateway = Gateway::start(core.clone(), opts).await.unwrap();
+    let user = snowflake();
+
+    // A tick, then its row locked, so that the untick that follows holds
+    // the only slot.
+    let o = origin(&fake, user);
+    let open = slash_command(
+        &o,
+        COMMAND_ID,
+        "lesson",
+        vec![opt_string("lesson", "async")],
+    );
+    let call = deliver(&fake, &open).await;
+    let chk = id_with_prefix(call.message(), "chk:").remove(0);
+    let o2 = o.next();
+    let click = button_click(&o2, &chk, fake.original_message(&o.token).unwrap());
+    let call = deliver(&fake, &click).await;
+    let o3 = o2.next();
+    let tick = id_with_prefix(call.message(), "tick:").remove(0);
+    let click = button_click(&o3, &tick, fake.original_message(&o2.token).unwrap());
+    let call = deliver(&fake, &click).await;
+
+    let mut lock = pool.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM checklist_marks WHERE learner_id = $1 FOR UPDATE")
+        .bind(user as i64)
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    let o4 = o3.next();
+    let untick = id_with_prefix(call.message(), "tick:").remove(0);
+    let click = button_click(&o4, &untick, fake.original_message(&o3.token).unwrap());
+    fake.dispatch_interaction(click).await;
+    gateway.wait_in_flight(1).await;
+
+    // Another learner, past the cap: "busy", at once, while the slot is held.
+    let other = origin(&fake, snowflake());
+    let help = slash_command(&other, COMMAND_ID, "help", vec![]);
+    let busy = deliver(&fake, &help).await;
+    assert_eq!(busy.callback_type(), Some(4));
+    assert!(busy.is_ephemeral());
+    assert_eq!(busy.content(), Some(core.catalog.texts.busy.as_str()));
+    // Autocomplete can only be answered with choices: none.
+    let other2 = other.next();
+    let ac = autocomplete(
+        &other2,
+        COMMAND_ID,
+        "lesson",
+        vec![opt_focused("lesson", OPTION_STRING, "asy")],
+    );
+    let call = deliver(&fake, &ac).await;
+    assert_eq!(call.callback_type(), Some(8));
+    assert_eq!(call.body["data"]["choices"], serde_json::json!([]));
+    assert!(
+        !fake
+            .calls()
+            .iter()
+            .any(|c| c.is_interaction_callback(o4.interaction_id)),
+        "the held interaction is still waiting"
+    );
+    assert_eq!(gateway.metrics().rejections(Rejection::Overloaded), 2);
+
+    // The slot frees: the held untick is answered, and the next learner is
+    // served by the core again.
+    lock.rollback().await.unwrap();
+    let answer = fake.wait_interaction_callback(o4.interaction_id).await;
+    assert_eq!(answer.callback_type(), Some(7));
+    gateway.wait_handled(6).await;
+    let other3 = other2.next();
+    let help = slash_command(&other3, COMMAND_ID, "help", vec![]);
+    let call = deliver(&fake, &help).await;
+    assert_eq!(call.body, core_answer(&core, &help).await);
+    assert_eq!(gateway.metrics().rejections(Rejection::Overloaded), 2);
+    fake.assert_no_error_calls();
+    gateway.shutdown().await.unwrap();
+}
+
+#[sqlx::test]
+async fn shutdown_after_a_shard_restart_still_closes_with_1000(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let gateway = Gateway::start(support::core(pool), options(&fake))
+        .await
+        .unwrap();
+    fake.wait_shard_ready(0).await;
+
+    // INVALID_SESSION (not resumable): serenity restarts the shard, which
+    // leaves its stale "shutdown finished" notice behind.
+    fake.invalidate_session(0, false).await;
+    let identifies = fake.wait_identifies(2).await;
+    let again = fake.wait_shard_ready(0).await;
+    assert_eq!(again.connection_id, identifies[1].connection_id);
+    assert_ne!(identifies[0].connection_id, identifies[1].connection_id);
+
+    gateway.shutdown().await.unwrap();
+    // By the time the shutdown returned, the live connection was closed
+    // with 1000, not dropped.
+    assert!(
+        fake.client_closes().contains(&(again.connection_id, 1000)),
+        "close frames seen: {:?}",
+        fake.client_closes()
+    );
+    fake.wait_all_disconnected().await;
+}
+
+#[sqlx::test]
+async fn healthz_names_a_shard_down_past_the_bound_and_metrics_count_shards(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let mut opts = options(&fake);
+    opts.unhealthy_after = Duration::from_millis(300);
+    let gateway = Gateway::start(support::core(pool), opts).await.unwrap();
+    let base = format!("http://{}", gateway.ops_addr().unwrap());
+    fake.wait_shard_ready(0).await;
+    poll_until(
+        "healthy, one shard connected",
+        Duration::from_secs(20),
+        || async {
+            let (status, _, gauge) = ops_state(&base).await;
+            (status == 200 && gauge.as_deref() == Some("1")).then_some(())
+        },
+    )
+    .await;
+
+    // The gateway goes away and stays away: past the bound, 503 naming the shard.
+    fake.set_gateway_down(true);
+    let body = poll_until("unhealthy", Duration::from_secs(30), || async {
+        let (status, body, gauge) = ops_state(&base).await;
+        (status == 503 && gauge.as_deref() == Some("0")).then_some(body)
+    })
+    .await;
+    assert_eq!(body["status"], "unavailable", "{body:#}");
+    assert_eq!(body["database"], "up", "{body:#}");
+    assert_eq!(body["gateway"]["shards"][0]["shard"], 0, "{body:#}");
+    assert_eq!(body["gateway"]["shards"][0]["connected"], false, "{body:#}");
+    let unhealthy = body["gateway"]["unhealthy"][0].as_str().unwrap();
+    assert!(unhealthy.starts_with("shard 0 disconnected"), "{body:#}");
+
+    // Back: healthy again once the shard has reconnected.
+    fake.set_gateway_down(false);
+    poll_until("healthy again", Duration::from_secs(60), || async {
+        let (status, _, gauge) = ops_state(&base).await;
+        (status == 200 && gauge.as_deref() == Some("1")).then_some(())
+    })
+    .await;
+    gateway.shutdown().await.unwrap();
+    fake.wait_all_disconnected().await;
 }

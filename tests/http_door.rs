@@ -21,7 +21,8 @@ use support::process::{BotEnv, BotProcess};
 use tokio::task::JoinHandle;
 use tutorbot::core::{Action, ButtonId, Core};
 use tutorbot::demo::DemoService;
-use tutorbot::doors::http::{router, serve, HttpDoor, HttpOptions, MAX_BODY};
+use tutorbot::doors::http::{router, HttpDoor, HttpOptions, MAX_BODY};
+use tutorbot::doors::ops::serve;
 use tutorbot::metrics::{Kind, Rejection};
 use tutorbot::settings::Settings;
 

@@ -23,6 +23,8 @@ texts! { Texts;
     slow_down: [],
     /// The core did not answer within the door's deadline (Discord waits 3 s).
     took_too_long: [],
+    /// The gateway door is at `GATEWAY_MAX_IN_FLIGHT`: try again.
+    busy: [],
 
     // Lessons and checklists.
     lesson_intro: [title, summary],

@@ -2,10 +2,12 @@
 //!
 //! Slow work (the demos) answers with a deferral first, then edits that
 //! answer as it goes. Each door delivers those edits its own way: the Discord
-//! doors through the interaction's webhook token, the console by printing.
+//! doors through the interaction's webhook token (`doors::discord`'s
+//! `DiscordFollowup`, which knows Discord's REST API and its errors), the
+//! console by printing ([`ChannelFollowup`]).
 
 use async_trait::async_trait;
-use serenity::builder::{Builder, CreateInteractionResponseFollowup, EditInteractionResponse};
+use serenity::builder::{CreateInteractionResponseFollowup, EditInteractionResponse};
 
 /// What comes after the first answer to an interaction.
 #[async_trait]
@@ -19,58 +21,6 @@ pub trait Followup: Send + Sync {
         token: &str,
         message: CreateInteractionResponseFollowup,
     ) -> anyhow::Result<()>;
-}
-
-/// Delivers through Discord's REST API with serenity's HTTP client (both
-/// Discord doors use it; the token authorises the webhook, not the bot).
-pub struct DiscordFollowup {
-    pub http: std::sync::Arc<serenity::http::Http>,
-}
-
-/// Pauses before each retry of an edit Discord answered "Unknown Message".
-const UNKNOWN_MESSAGE_RETRIES_MS: [u64; 3] = [50, 150, 400];
-
-/// Discord's JSON error code for "Unknown Message".
-const UNKNOWN_MESSAGE: isize = 10008;
-
-fn unknown_message(e: &serenity::Error) -> bool {
-    matches!(
-        e,
-        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))
-            if r.error.code == UNKNOWN_MESSAGE
-    )
-}
-
-#[async_trait]
-impl Followup for DiscordFollowup {
-    async fn edit_original(
-        &self,
-        token: &str,
-        edit: EditInteractionResponse,
-    ) -> anyhow::Result<()> {
-        // Discord may not have stored the first answer yet when the first
-        // edit arrives (the answer went out on another connection a moment
-        // ago): it says "Unknown Message" then. A short wait settles it.
-        for pause_ms in UNKNOWN_MESSAGE_RETRIES_MS {
-            match edit.clone().execute(self.http.as_ref(), token).await {
-                Err(e) if unknown_message(&e) => {
-                    tokio::time::sleep(std::time::Duration::from_millis(pause_ms)).await;
-                }
-                other => return other.map(|_| ()).map_err(Into::into),
-            }
-        }
-        edit.execute(self.http.as_ref(), token).await?;
-        Ok(())
-    }
-
-    async fn send_followup(
-        &self,
-        token: &str,
-        message: CreateInteractionResponseFollowup,
-    ) -> anyhow::Result<()> {
-        message.execute(self.http.as_ref(), (None, token)).await?;
-        Ok(())
-    }
 }
 
 /// Delivers each edit or follow-up as the JSON Discord would receive, on a

@@ -3,12 +3,38 @@
 //! Every `INTERACTION_CREATE` goes to the core; its answer goes back as the
 //! interaction callback through REST. Serenity runs each event handler in its
 //! own task, so interactions are handled concurrently; the door counts them
-//! in flight so that a shutdown lets them finish. The core has
-//! [`ANSWER_DEADLINE`] to answer, as at the HTTP door, and the core's
-//! per-learner throttle applies. There is no cap on interactions in flight
-//! here (the HTTP door's 503): an event read from the gateway has no status
-//! to refuse it with, only an answer or none. `GET /healthz` and
-//! `GET /metrics` are served alongside, on `HTTP_ADDR`.
+//! in flight so that a shutdown lets them finish. The delivery is the one
+//! both Discord doors share ([`super::discord`]): the core has
+//! [`ANSWER_DEADLINE`] to answer, work after the answer waits for it, an
+//! interaction delivered again (a RESUME replay) is answered once; and the
+//! core's per-learner throttle applies.
+//!
+//! In-flight cap (`GATEWAY_MAX_IN_FLIGHT`, default 256): past it, the
+//! learner gets an ephemeral "busy, try again" (the catalog's `busy`) at
+//! once instead of waiting behind everyone else, which under a burst would
+//! miss Discord's 3 seconds anyway. It is a setting of its own, not the HTTP
+//! door's `HTTP_MAX_IN_FLIGHT`: the doors usually run as separate processes,
+//! and a refusal costs them differently (a 503 costs the HTTP door nothing;
+//! here the "busy" answer is a REST call, so the cap also bounds how much a
+//! burst costs in calls to Discord).
+//!
+//! `GET /healthz` and `GET /metrics` are served alongside, on `HTTP_ADDR`
+//! ([`super::ops`]). A watcher reads each shard's connection stage from
+//! serenity's shard manager every [`SHARD_PROBE`]: `/healthz` turns 503 when
+//! a shard has been disconnected for longer than
+//! `GATEWAY_UNHEALTHY_AFTER_SECS`, and `/metrics` counts the connected
+//! shards (`tutorbot_gateway_shards_connected`).
+//!
+//! Shutdown closes every shard's websocket with code 1000 and waits until
+//! each shard runner has really finished ([`Gateway::shutdown`]). Serenity
+//! 0.12.5's own `ShardManager::shutdown_all` cannot be trusted to: after a
+//! shard restart (an invalid session, missed heartbeat ACKs, an outage),
+//! `restart_shard` sends one more "shutdown finished" notice than there was
+//! a shutdown, the next `shutdown_all` takes that stale notice for the
+//! runner's and returns at once, and the runner may not even have been told
+//! to close: the process then exited in ~10 ms, dropping the websocket
+//! without a close frame (Discord keeps the session, and the bot looks
+//! online, until it times out).
 //!
 //! Intents: none. `INTERACTION_CREATE` is sent to every bot whatever its
 //! intents, and the bot reads nothing else from the gateway (no cache, no
@@ -36,21 +62,23 @@ use anyhow::{bail, Context as _};
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use serenity::all::{
-    Client, ClientBuilder, Command, Context, CreateCommand, EventHandler, GatewayIntents, GuildId,
-    Interaction, Ready, ShardManager,
+    Client, ClientBuilder, Command, Context, CreateAutocompleteResponse, CreateCommand,
+    CreateInteractionResponse, EventHandler, GatewayIntents, GuildId, Interaction, Ready, ShardId,
+    ShardManager,
 };
 use serenity::builder::Builder;
+use serenity::gateway::{ConnectionStage, ShardRunnerInfo, ShardRunnerMessage};
 use serenity::http::Http;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Semaphore};
 use tokio::task::JoinHandle;
 
-use super::http::{
-    after_answer, answer_within, discord_http, ops_router, redact, SeenIds, Tracker,
+use super::discord::{
+    after_answer, answer_within, discord_http, notice, redact, DiscordFollowup, SeenIds, Tracker,
     ANSWER_DEADLINE, FOLLOWUP_GRACE,
 };
-use crate::core::followup::DiscordFollowup;
+use super::ops::{bind, ops_router, serve, ShardHealth, DEFAULT_UNHEALTHY_AFTER};
 use crate::core::{commands, Core};
-use crate::metrics::{Kind, Metrics};
+use crate::metrics::{Kind, Metrics, Rejection};
 use crate::settings::Settings;
 
 /// The intents the bot asks for: none (see the module docs).
@@ -64,6 +92,16 @@ const DUPLICATE_CAPACITY: usize = 100_000;
 
 /// How long a shutdown waits for the shards to close before dropping them.
 const SHARD_GRACE: Duration = Duration::from_secs(10);
+/// How often the shards' connections are read for `/healthz` and
+/// `/metrics` (a lock and a map read: cheap).
+pub const SHARD_PROBE: Duration = Duration::from_millis(250);
+/// How often a shutdown looks whether every shard runner has finished:
+/// serenity gives no handle to wait on (see [`Gateway::shutdown`]).
+const RUNNERS_POLL: Duration = Duration::from_millis(10);
+/// The close code a shutdown sends: "normal closure", the session ends.
+const NORMAL_CLOSURE: u16 = 1000;
+/// Default of `GATEWAY_MAX_IN_FLIGHT`.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
 /// How long a shutdown waits for interactions in flight.
 const IN_FLIGHT_GRACE: Duration = Duration::from_secs(30);
 
@@ -132,6 +170,15 @@ pub struct GatewayOptions {
     pub shards: Option<Shards>,
     /// Serve `/healthz` and `/metrics` here (`None`: not at all).
     pub ops_addr: Option<SocketAddr>,
+    /// `GATEWAY_MAX_IN_FLIGHT`: interactions handled at once; more are
+    /// answered "busy, try again" at once (at least 1).
+    pub max_in_flight: usize,
+    /// `GATEWAY_UNHEALTHY_AFTER_SECS`: how long a shard may be disconnected
+    /// before `/healthz` answers 503.
+    pub unhealthy_after: Duration,
+    /// How long the core has to answer: [`ANSWER_DEADLINE`] (not a setting,
+    /// as Discord's 3 seconds are not; tests change it).
+    pub answer_deadline: Duration,
 }
 
 impl std::fmt::Debug for GatewayOptions {
@@ -143,6 +190,9 @@ impl std::fmt::Debug for GatewayOptions {
             .field("register_guild", &self.register_guild)
             .field("shards", &self.shards)
             .field("ops_addr", &self.ops_addr)
+            .field("max_in_flight", &self.max_in_flight)
+            .field("unhealthy_after", &self.unhealthy_after)
+            .field("answer_deadline", &self.answer_deadline)
             .finish()
     }
 }
@@ -157,6 +207,22 @@ fn missing_token() -> anyhow::Error {
 }
 
 impl GatewayOptions {
+    /// Options with this token and the defaults: Discord's recommended
+    /// shards, no `/healthz` server, no guild to register in.
+    pub fn new(token: SecretString) -> Self {
+        GatewayOptions {
+            token,
+            api_base: None,
+            application_id: None,
+            register_guild: None,
+            shards: None,
+            ops_addr: None,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            unhealthy_after: DEFAULT_UNHEALTHY_AFTER,
+            answer_deadline: ANSWER_DEADLINE,
+        }
+    }
+
     /// From the settings; fails with one line if `DISCORD_TOKEN` is missing.
     pub fn from_settings(settings: &Settings, shards: Option<Shards>) -> anyhow::Result<Self> {
         let d = &settings.discord;
@@ -167,6 +233,9 @@ impl GatewayOptions {
             register_guild: d.guild_id,
             shards,
             ops_addr: Some(settings.http_addr),
+            max_in_flight: settings.gateway.max_in_flight,
+            unhealthy_after: settings.gateway.unhealthy_after,
+            answer_deadline: ANSWER_DEADLINE,
         })
     }
 }
@@ -179,6 +248,9 @@ struct Handler {
     /// Work the core does after its answers (demos).
     followups: Arc<Tracker>,
     seen: SeenIds,
+    /// One permit per interaction being handled (`GATEWAY_MAX_IN_FLIGHT`).
+    in_flight: Semaphore,
+    answer_deadline: Duration,
     register_guild: Option<u64>,
     registered: AtomicBool,
 }
@@ -213,6 +285,10 @@ impl EventHandler for Handler {
             return;
         }
         let kind = Kind::of(&interaction);
+        let Ok(_permit) = self.in_flight.try_acquire() else {
+            self.busy(&ctx, &interaction, kind).await;
+            return;
+        };
         // Whatever the core does after its answer (a demo's edits) waits
         // until Discord has that answer: before, there is nothing to edit.
         let (followup, answered) = after_answer(
@@ -223,7 +299,7 @@ impl EventHandler for Handler {
         );
         // Discord's 3 seconds hold here too: past the deadline the learner
         // is told to retry (safe: see `answer_within`).
-        let answer = answer_within(&self.core, &interaction, followup, ANSWER_DEADLINE).await;
+        let answer = answer_within(&self.core, &interaction, followup, self.answer_deadline).await;
         if let Err(e) = answer
             .response
             .execute(&ctx.http, (id, interaction.token()))
@@ -236,6 +312,32 @@ impl EventHandler for Handler {
         drop(answered);
         self.metrics
             .interaction(kind, answer.outcome, started.elapsed());
+    }
+}
+
+impl Handler {
+    /// Past `GATEWAY_MAX_IN_FLIGHT`: "busy, try again", at once, without
+    /// the core. Autocomplete can only be answered with choices: none.
+    async fn busy(&self, ctx: &Context, interaction: &Interaction, kind: Kind) {
+        tracing::debug!(
+            kind = kind.label(),
+            "answered busy: GATEWAY_MAX_IN_FLIGHT reached"
+        );
+        self.metrics.rejected(Rejection::Overloaded);
+        let response = match kind {
+            Kind::Autocomplete => {
+                CreateInteractionResponse::Autocomplete(CreateAutocompleteResponse::new())
+            }
+            _ => notice(self.core.catalog.texts.busy.as_str()),
+        };
+        if let Err(e) = response
+            .execute(&ctx.http, (interaction.id(), interaction.token()))
+            .await
+        {
+            self.metrics.delivery_error();
+            let error = redact(&e.to_string(), interaction.token());
+            tracing::warn!(kind = kind.label(), %error, "Discord did not accept a busy answer");
+        }
     }
 }
 
@@ -305,6 +407,8 @@ pub struct Gateway {
     tracker: Arc<Tracker>,
     followups: Arc<Tracker>,
     metrics: Arc<Metrics>,
+    health: Arc<ShardHealth>,
+    watcher: JoinHandle<()>,
     ops: Option<Ops>,
 }
 
@@ -321,8 +425,28 @@ impl Gateway {
         let metrics = Arc::new(Metrics::new());
         let tracker = Tracker::new();
         let followups = Tracker::new();
+        // Autosharded: Discord's count is learned as the shards start; until
+        // then shard 0 stands for "the gateway".
+        let ids: Vec<u32> = match options.shards {
+            Some(s) => s.ids().collect(),
+            None => vec![0],
+        };
+        let health = Arc::new(ShardHealth::new(
+            ids,
+            options.unhealthy_after,
+            Instant::now(),
+        ));
+        metrics.set_shards_connected(0);
         let ops = match options.ops_addr {
-            Some(addr) => Some(start_ops(core.clone(), Arc::clone(&metrics), addr).await?),
+            Some(addr) => Some(
+                start_ops(
+                    core.clone(),
+                    Arc::clone(&metrics),
+                    Arc::clone(&health),
+                    addr,
+                )
+                .await?,
+            ),
             None => None,
         };
         let http = discord_http(
@@ -342,6 +466,8 @@ impl Gateway {
             tracker: Arc::clone(&tracker),
             followups: Arc::clone(&followups),
             seen: SeenIds::new(DUPLICATE_WINDOW, DUPLICATE_CAPACITY),
+            in_flight: Semaphore::new(options.max_in_flight.clamp(1, Semaphore::MAX_PERMITS)),
+            answer_deadline: options.answer_deadline,
             register_guild: options.register_guild,
             registered: AtomicBool::new(false),
         };
@@ -350,6 +476,11 @@ impl Gateway {
             .await
             .context("building the Discord client")?;
         let manager = Arc::clone(&client.shard_manager);
+        let watcher = tokio::spawn(watch_shards(
+            Arc::clone(&manager.runners),
+            Arc::clone(&health),
+            Arc::clone(&metrics),
+        ));
         let shards = options.shards;
         let task = tokio::spawn(async move {
             match shards {
@@ -371,6 +502,8 @@ impl Gateway {
             tracker,
             followups,
             metrics,
+            health,
+            watcher,
             ops,
         })
     }
@@ -382,6 +515,11 @@ impl Gateway {
 
     pub fn metrics(&self) -> &Arc<Metrics> {
         &self.metrics
+    }
+
+    /// Each shard's connection, as `/healthz` judges it.
+    pub fn health(&self) -> &Arc<ShardHealth> {
+        &self.health
     }
 
     /// Interactions being handled now.
@@ -405,17 +543,30 @@ impl Gateway {
         self.tracker.wait(|c| c.finished >= n).await;
     }
 
-    /// Stops gracefully: closes the shards (no new interactions), lets the
-    /// interactions in flight finish (their answers go out through REST) and
-    /// the work after them (a demo's edits), then stops the `/healthz`
+    /// Stops gracefully: closes every shard's websocket with 1000 (no new
+    /// interactions) and waits until each shard runner has finished, lets
+    /// the interactions in flight finish (their answers go out through REST)
+    /// and the work after them (a demo's edits), then stops the `/healthz`
     /// server. The caller closes the pool.
+    ///
+    /// Serenity's `shutdown_all` alone is not enough (see the module docs):
+    /// after a shard restart it may return before a runner was even told to
+    /// close. So each runner is told directly first, `shutdown_all` then
+    /// stops the client, and the door waits until no runner is left, told
+    /// again each look in case one was starting meanwhile. A runner holds
+    /// the shard manager until it has sent its close frame and read
+    /// Discord's answer, and serenity gives no handle to wait on: the door
+    /// looks at the manager's reference count every [`RUNNERS_POLL`], up to
+    /// [`SHARD_GRACE`] in all.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        let deadline = tokio::time::Instant::now() + SHARD_GRACE;
+        close_runners(&self.manager).await;
         self.manager.shutdown_all().await;
         let mut result = Ok(());
         if let Some(mut client) = self.client.take() {
             // `shutdown_all` does nothing while no shard runner exists yet;
             // then the client task is stopped by dropping the client.
-            match tokio::time::timeout(SHARD_GRACE, &mut client).await {
+            match tokio::time::timeout_at(deadline, &mut client).await {
                 Ok(Ok(Ok(()))) => {}
                 Ok(Ok(Err(e))) => result = Err(anyhow::anyhow!("the gateway client failed: {e}")),
                 Ok(Err(e)) => result = Err(anyhow::anyhow!("the gateway client panicked: {e}")),
@@ -424,6 +575,16 @@ impl Gateway {
                     client.abort();
                 }
             }
+        }
+        // The client, the shard queuer and each runner hold the manager; the
+        // door holds one more. The client task has ended (or was dropped).
+        while Arc::strong_count(&self.manager) > 1 {
+            if tokio::time::Instant::now() >= deadline {
+                tracing::warn!("a shard runner did not close in time; dropping it");
+                break;
+            }
+            close_runners(&self.manager).await;
+            tokio::time::sleep(RUNNERS_POLL).await;
         }
         self.finish().await;
         tracing::info!("gateway door stopped");
@@ -452,6 +613,7 @@ impl Gateway {
                 "work after answers still running after {FOLLOWUP_GRACE:?}; stopping anyway"
             );
         }
+        self.watcher.abort();
         if let Some(ops) = self.ops.take() {
             let _ = ops.stop.send(());
             let _ = ops.task.await;
@@ -459,12 +621,70 @@ impl Gateway {
     }
 }
 
-async fn start_ops(core: Core, metrics: Arc<Metrics>, addr: SocketAddr) -> anyhow::Result<Ops> {
-    let listener = super::http::bind(addr).await?;
+impl Drop for Gateway {
+    /// A gateway dropped without [`Gateway::shutdown`] stops watching its
+    /// shards (serenity's own tasks stop with the runtime).
+    fn drop(&mut self) {
+        self.watcher.abort();
+    }
+}
+
+/// Tells every shard runner serenity knows of to close with 1000. A runner
+/// already closing, or gone, ignores it.
+async fn close_runners(manager: &ShardManager) {
+    for (id, runner) in manager.runners.lock().await.iter() {
+        runner
+            .runner_tx
+            .send_to_shard(ShardRunnerMessage::Shutdown(*id, NORMAL_CLOSURE));
+    }
+}
+
+/// Serenity's shard runners, by shard.
+type Runners = Arc<tokio::sync::Mutex<std::collections::HashMap<ShardId, ShardRunnerInfo>>>;
+
+/// Every [`SHARD_PROBE`], records each shard's connection in `health` and
+/// the count on `/metrics`. A shard is connected when its runner exists and
+/// says so: during a restart or an outage serenity has no runner for it.
+async fn watch_shards(runners: Runners, health: Arc<ShardHealth>, metrics: Arc<Metrics>) {
+    let mut tick = tokio::time::interval(SHARD_PROBE);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let stages: Vec<(u32, bool)> = {
+            let runners = runners.lock().await;
+            let mut ids = health.shards();
+            ids.extend(runners.keys().map(|id| id.0));
+            ids.sort_unstable();
+            ids.dedup();
+            ids.into_iter()
+                .map(|id| {
+                    let connected = runners
+                        .get(&ShardId(id))
+                        .is_some_and(|r| r.stage == ConnectionStage::Connected);
+                    (id, connected)
+                })
+                .collect()
+        };
+        let now = Instant::now();
+        let mut connected = 0;
+        for (id, up) in stages {
+            connected = health.observe(id, up, now);
+        }
+        metrics.set_shards_connected(i64::try_from(connected).unwrap_or(i64::MAX));
+    }
+}
+
+async fn start_ops(
+    core: Core,
+    metrics: Arc<Metrics>,
+    health: Arc<ShardHealth>,
+    addr: SocketAddr,
+) -> anyhow::Result<Ops> {
+    let listener = bind(addr).await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let router = ops_router(core, metrics);
-    let task = tokio::spawn(super::http::serve(listener, router, async move {
+    let router = ops_router(core, metrics, Some(health));
+    let task = tokio::spawn(serve(listener, router, async move {
         let _ = stopped.await;
     }));
     tracing::info!(%addr, "serving GET /healthz and GET /metrics");

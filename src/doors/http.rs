@@ -30,52 +30,49 @@
 //!    (a tick sets a state, a quiz answer counts once), so a request replayed
 //!    to another instance changes nothing that the first did not.
 //!
-//! The core then has [`ANSWER_DEADLINE`] to answer; past it the learner is
-//! told it took too long and to try again ([`answer_within`]), so no answer
-//! misses Discord's 3 seconds because the database is slow. (The core's own
-//! per-learner throttle answers a learner who floods it before anything
-//! reaches the store.)
+//! What happens next is shared with the gateway door and lives in
+//! [`super::discord`]: the core has [`ANSWER_DEADLINE`] to answer
+//! ([`answer_within`]), so no answer misses Discord's 3 seconds because the
+//! database is slow (the core's own per-learner throttle answers a learner
+//! who floods it before anything reaches the store); work that outlives the
+//! answer goes through REST ([`DiscordFollowup`]) once [`after_answer`]'s
+//! gate opens. Here that gate opens when the response body has been
+//! written: the answer is inline, so before that Discord has no original
+//! message to edit. A graceful shutdown waits for that work too.
 //!
-//! Then PING gets PONG (`{"type":1}`, answered by the door: it is protocol)
-//! and everything else the core's answer, inline, as JSON. Work that
-//! outlives that answer (a demo's edits of its deferred answer, follow-ups)
-//! goes through Discord's REST API with the interaction's webhook token
-//! ([`DiscordFollowup`]), and only once the inline answer is on its way: the
-//! core's [`Followup`] is wrapped in [`after_answer`], whose gate opens when
-//! the response body has been written (before that, Discord has no original
-//! message to edit). A graceful shutdown waits for that work too.
+//! PING gets PONG (`{"type":1}`, answered by the door: it is protocol) and
+//! everything else the core's answer, inline, as JSON.
 //!
-//! The same server answers `GET /healthz` and `GET /metrics` ([`ops_router`];
-//! the gateway door serves those too).
+//! The same server answers `GET /healthz` and `GET /metrics`
+//! ([`super::ops`]; the gateway door serves those too).
 
-use std::collections::{HashSet, VecDeque};
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context};
-use async_trait::async_trait;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::Router;
 use secrecy::{ExposeSecret, SecretString};
-use serenity::all::{
-    ApplicationId, CreateInteractionResponseFollowup, EditInteractionResponse, Interaction,
-};
-use serenity::http::{Http, HttpBuilder};
+use serenity::all::Interaction;
+use serenity::http::Http;
 use serenity::interactions_endpoint::Verifier;
-use tokio::net::TcpListener;
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::Semaphore;
 
-use crate::core::followup::DiscordFollowup;
-use crate::core::{view, Answer, Core, Followup, Outcome};
+use super::discord::{
+    after_answer, answer_within, discord_http, DiscordFollowup, SeenIds, Tracker, ANSWER_DEADLINE,
+    FOLLOWUP_GRACE,
+};
+use super::ops::{bind, ops_router, serve};
+use crate::core::{Core, Followup};
 use crate::metrics::{Kind, Metrics, Rejection};
 use crate::settings::Settings;
 
@@ -93,11 +90,6 @@ pub const TIMESTAMP_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// sustained load above `REPLAY_CAPACITY / TIMESTAMP_WINDOW` (≈ 660 per
 /// second) the oldest are forgotten before their window ends.
 pub const REPLAY_CAPACITY: usize = 200_000;
-
-/// How long the core has to answer an interaction. Discord drops an answer
-/// that comes more than 3 seconds after the interaction; 2.5 s leaves half a
-/// second for the network (and for Discord's own clock).
-pub const ANSWER_DEADLINE: Duration = Duration::from_millis(2500);
 
 /// Default of `HTTP_MAX_IN_FLIGHT`: interactions the HTTP door handles at once.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
@@ -182,224 +174,6 @@ fn verifier(public_key_hex: &str) -> anyhow::Result<Verifier> {
     };
     Verifier::try_new(key)
         .map_err(|e| anyhow::anyhow!("DISCORD_PUBLIC_KEY is not a valid Ed25519 key: {e}"))
-}
-
-/// Serenity's REST client for a door: `DISCORD_API_BASE` (if set) replaces
-/// discord.com, and then serenity's own rate limiter is off, as the proxy
-/// is the one that keeps the limits (that is what such a proxy is for).
-pub fn discord_http(token: &str, api_base: Option<&str>, application_id: Option<u64>) -> Http {
-    let mut builder = HttpBuilder::new(token);
-    if let Some(base) = api_base {
-        builder = builder.proxy(base).ratelimiter_disabled(true);
-    }
-    if let Some(id) = application_id.filter(|id| *id != 0) {
-        builder = builder.application_id(ApplicationId::new(id));
-    }
-    builder.build()
-}
-
-/// Interaction ids seen recently: a bounded, time-windowed set.
-pub struct SeenIds {
-    inner: Mutex<SeenInner>,
-    window: Duration,
-    capacity: usize,
-}
-
-#[derive(Default)]
-struct SeenInner {
-    ids: HashSet<u64>,
-    order: VecDeque<(Instant, u64)>,
-}
-
-impl SeenIds {
-    pub fn new(window: Duration, capacity: usize) -> Self {
-        SeenIds {
-            inner: Mutex::default(),
-            window,
-            capacity: capacity.max(1),
-        }
-    }
-
-    /// True the first time an id is offered within the window; false after.
-    pub fn first_time(&self, id: u64) -> bool {
-        let now = Instant::now();
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        while let Some(&(at, old)) = inner.order.front() {
-            if now.duration_since(at) < self.window && inner.order.len() < self.capacity {
-                break;
-            }
-            inner.order.pop_front();
-            inner.ids.remove(&old);
-        }
-        if !inner.ids.insert(id) {
-            return false;
-        }
-        inner.order.push_back((now, id));
-        true
-    }
-}
-
-/// Counts pieces of work in flight and finished, and lets one wait on the
-/// counts (a graceful shutdown waits for zero in flight).
-pub struct Tracker {
-    counts: watch::Sender<Counts>,
-}
-
-/// A [`Tracker`]'s counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub in_flight: usize,
-    pub finished: u64,
-}
-
-/// One piece of work in flight, until dropped.
-pub struct Tracked(Arc<Tracker>);
-
-impl Tracker {
-    pub fn new() -> Arc<Tracker> {
-        Arc::new(Tracker {
-            counts: watch::Sender::new(Counts::default()),
-        })
-    }
-
-    pub fn enter(self: &Arc<Self>) -> Tracked {
-        self.counts.send_modify(|c| c.in_flight += 1);
-        Tracked(Arc::clone(self))
-    }
-
-    pub fn counts(&self) -> Counts {
-        *self.counts.borrow()
-    }
-
-    /// Waits until `done` holds for the counts.
-    pub async fn wait(&self, done: impl FnMut(&Counts) -> bool) {
-        let mut rx = self.counts.subscribe();
-        // The sender lives as long as `self`: the wait cannot fail.
-        let _ = rx.wait_for(done).await;
-    }
-
-    /// Waits (at most `grace`) until nothing is in flight; false on timeout.
-    pub async fn idle(&self, grace: Duration) -> bool {
-        tokio::time::timeout(grace, self.wait(|c| c.in_flight == 0))
-            .await
-            .is_ok()
-    }
-}
-
-impl Drop for Tracked {
-    fn drop(&mut self) {
-        self.0.counts.send_modify(|c| {
-            c.in_flight -= 1;
-            c.finished += 1;
-        });
-    }
-}
-
-/// A [`Followup`] that holds every call until the door has delivered the
-/// first answer ([`Answered`] dropped), and counts as work in flight while
-/// the core keeps it (a demo running on its own task).
-pub struct AfterAnswer {
-    inner: Arc<dyn Followup>,
-    answered: watch::Receiver<()>,
-    _work: Tracked,
-}
-
-/// Dropping it opens the gate of its [`AfterAnswer`].
-pub struct Answered(#[allow(dead_code)] watch::Sender<()>);
-
-/// Wraps the door's followup for one interaction.
-pub fn after_answer(inner: Arc<dyn Followup>, work: &Arc<Tracker>) -> (Arc<AfterAnswer>, Answered) {
-    let (tx, rx) = watch::channel(());
-    let gated = AfterAnswer {
-        inner,
-        answered: rx,
-        _work: work.enter(),
-    };
-    (Arc::new(gated), Answered(tx))
-}
-
-impl AfterAnswer {
-    async fn answered(&self) {
-        let mut rx = self.answered.clone();
-        // Nothing is ever sent: `changed` fails once `Answered` is dropped.
-        while rx.changed().await.is_ok() {}
-    }
-}
-
-#[async_trait]
-impl Followup for AfterAnswer {
-    async fn edit_original(
-        &self,
-        token: &str,
-        edit: EditInteractionResponse,
-    ) -> anyhow::Result<()> {
-        self.answered().await;
-        self.inner
-            .edit_original(token, edit)
-            .await
-            .map_err(|e| anyhow::anyhow!(redact(&format!("{e:#}"), token)))
-    }
-
-    async fn send_followup(
-        &self,
-        token: &str,
-        message: CreateInteractionResponseFollowup,
-    ) -> anyhow::Result<()> {
-        self.answered().await;
-        self.inner
-            .send_followup(token, message)
-            .await
-            .map_err(|e| anyhow::anyhow!(redact(&format!("{e:#}"), token)))
-    }
-}
-
-/// An error's text without the interaction token: reqwest's errors quote
-/// the URL, and interaction URLs carry the token (a credential for 15
-/// minutes), which must not reach the logs.
-pub fn redact(text: &str, token: &str) -> String {
-    if token.is_empty() {
-        text.to_string()
-    } else {
-        text.replace(token, "[interaction token]")
-    }
-}
-
-/// How long a shutdown waits for work after the first answers (a demo).
-pub const FOLLOWUP_GRACE: Duration = Duration::from_secs(30);
-
-/// The core's answer to an interaction, or, if it has none within
-/// `deadline`, a notice that it took too long (an [`Outcome::Failed`]).
-/// Both Discord doors answer through this.
-pub async fn answer_within(
-    core: &Core,
-    interaction: &Interaction,
-    followup: Arc<dyn Followup>,
-    deadline: Duration,
-) -> Answer {
-    // Giving up on the core's future drops it wherever it is: maybe before
-    // its write, maybe after the write committed but before the answer was
-    // built. Both are safe to tell "try again", because every write of the
-    // core is idempotent: a tick sets a state (ticking twice is ticking
-    // once), a quiz's first answer is the only one that counts, a quiz
-    // start resumes the open attempt, forgetting twice forgets once; a demo
-    // whose claim committed leaves only its cooldown behind. A retry after
-    // a write that did commit changes nothing twice. A transaction dropped
-    // half-way is rolled back by sqlx when its connection goes back.
-    match tokio::time::timeout(deadline, core.handle(interaction, followup)).await {
-        Ok(answer) => answer,
-        Err(_) => {
-            tracing::warn!(
-                interaction = interaction.id().get(),
-                kind = Kind::of(interaction).label(),
-                ?deadline,
-                "the core did not answer within the deadline; told the learner to retry"
-            );
-            Answer {
-                response: view::notice(core.catalog.texts.took_too_long.as_str()),
-                outcome: Outcome::Failed,
-            }
-        }
-    }
 }
 
 /// The HTTP door: the core plus what checking and answering need.
@@ -608,72 +382,13 @@ async fn interactions(
 
 /// `POST /interactions`, `GET /healthz` and `GET /metrics`.
 pub fn router(door: Arc<HttpDoor>) -> Router {
-    let ops = ops_router(door.core.clone(), Arc::clone(&door.metrics));
+    let ops = ops_router(door.core.clone(), Arc::clone(&door.metrics), None);
     let shedding = middleware::from_fn_with_state(Arc::clone(&door), shed);
     Router::new()
         .route("/interactions", post(interactions).layer(shedding))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(door)
         .merge(ops)
-}
-
-#[derive(Clone)]
-struct Ops {
-    core: Core,
-    metrics: Arc<Metrics>,
-}
-
-/// `GET /healthz` (200 when Postgres answers within a second, else 503) and
-/// `GET /metrics` (Prometheus text).
-pub fn ops_router(core: Core, metrics: Arc<Metrics>) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics_text))
-        .with_state(Ops { core, metrics })
-}
-
-async fn healthz(State(ops): State<Ops>) -> Response {
-    if ops.core.store.healthy(Duration::from_secs(1)).await {
-        (
-            StatusCode::OK,
-            axum::Json(serde_json::json!({ "status": "ok", "database": "up" })),
-        )
-            .into_response()
-    } else {
-        ops.metrics.database_error();
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(serde_json::json!({ "status": "unavailable", "database": "down" })),
-        )
-            .into_response()
-    }
-}
-
-async fn metrics_text(State(ops): State<Ops>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        ops.metrics.render(),
-    )
-        .into_response()
-}
-
-/// Binds `addr`, with an error that names the setting.
-pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
-    TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on HTTP_ADDR {addr}"))
-}
-
-/// Serves `router` on `listener` until `shutdown` completes, then lets the
-/// requests in flight finish.
-pub async fn serve(
-    listener: TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
 }
 
 /// `tutorbot http`: serves the door on `addr` until `shutdown`; requests in
@@ -707,30 +422,6 @@ pub async fn run(
     Ok(())
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => tracing::info!("Ctrl-C: shutting down"),
-        _ = term => tracing::info!("SIGTERM: shutting down"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -746,79 +437,6 @@ mod tests {
         assert!(!fresh("", now));
         assert!(!fresh("soon", now));
         assert!(!fresh("-5", now));
-    }
-
-    #[test]
-    fn seen_ids_remember_within_the_window_and_up_to_capacity() {
-        let seen = SeenIds::new(Duration::from_secs(60), 3);
-        assert!(seen.first_time(1));
-        assert!(!seen.first_time(1));
-        assert!(seen.first_time(2));
-        assert!(seen.first_time(3));
-        // Over capacity: the oldest is forgotten first.
-        assert!(seen.first_time(4));
-        assert!(seen.first_time(1));
-        assert!(!seen.first_time(4));
-
-        let expired = SeenIds::new(Duration::ZERO, 10);
-        assert!(expired.first_time(7));
-        assert!(expired.first_time(7));
-    }
-
-    /// Records edits and follow-ups.
-    struct Recorder(std::sync::Mutex<Vec<String>>);
-
-    #[async_trait]
-    impl Followup for Recorder {
-        async fn edit_original(
-            &self,
-            token: &str,
-            _edit: EditInteractionResponse,
-        ) -> anyhow::Result<()> {
-            self.0.lock().unwrap().push(format!("edit {token}"));
-            Ok(())
-        }
-        async fn send_followup(
-            &self,
-            token: &str,
-            _message: CreateInteractionResponseFollowup,
-        ) -> anyhow::Result<()> {
-            self.0.lock().unwrap().push(format!("followup {token}"));
-            Ok(())
-        }
-    }
-
-    #[tokio::test]
-    async fn work_after_an_answer_waits_until_it_was_delivered_and_is_tracked() {
-        use futures::FutureExt;
-        let inner = Arc::new(Recorder(Default::default()));
-        let work = Tracker::new();
-        let (gated, answered) = after_answer(inner.clone(), &work);
-        assert_eq!(work.counts().in_flight, 1);
-
-        let mut edit = Box::pin(gated.edit_original("t", EditInteractionResponse::new()));
-        assert!(
-            (&mut edit).now_or_never().is_none(),
-            "held before the answer"
-        );
-        assert!(inner.0.lock().unwrap().is_empty());
-
-        drop(answered);
-        edit.await.unwrap();
-        gated
-            .send_followup("t", CreateInteractionResponseFollowup::new())
-            .await
-            .unwrap();
-        assert_eq!(*inner.0.lock().unwrap(), ["edit t", "followup t"]);
-        assert_eq!(
-            redact("error sending request for url (http://x/webhooks/1/abc.def/messages/@original)", "abc.def"),
-            "error sending request for url (http://x/webhooks/1/[interaction token]/messages/@original)"
-        );
-
-        assert!(!work.idle(Duration::ZERO).await, "still held by the core");
-        drop(gated);
-        assert!(work.idle(Duration::ZERO).await);
-        assert_eq!(work.counts().finished, 1);
     }
 
     #[test]

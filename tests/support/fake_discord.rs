@@ -407,6 +407,11 @@ struct Override {
 #[derive(Default)]
 struct Inner {
     calls: Vec<RecordedCall>,
+    /// Close frames clients sent: (connection id, close code).
+    client_closes: Vec<(u64, u16)>,
+    /// While true, the gateway is down: new connections are cut before the websocket
+    /// handshake (see [`FakeDiscord::set_gateway_down`]).
+    gateway_down: bool,
     identifies: Vec<IdentifyInfo>,
     resumes: Vec<ResumeInfo>,
     frames: Vec<GatewayFrame>,
@@ -661,6 +666,12 @@ impl FakeDiscord {
     /// Heartbeats received (all connections).
     pub fn heartbeat_count(&self) -> u64 {
         self.shared.lock().heartbeats
+    }
+
+    /// Close frames clients sent on the gateway, as (connection id, code), in order. The
+    /// connection id is [`IdentifyInfo::connection_id`].
+    pub fn client_closes(&self) -> Vec<(u64, u16)> {
+        self.shared.lock().client_closes.clone()
     }
 
     /// Gateway websocket connections currently open.
@@ -930,6 +941,21 @@ impl FakeDiscord {
             .await;
     }
 
+    /// Takes the whole gateway down (`true`): every open connection is cut without a close
+    /// handshake and new ones are cut before the websocket handshake, until it comes back up
+    /// (`false`). An outage, as clients see it.
+    pub fn set_gateway_down(&self, down: bool) {
+        let mut inner = self.shared.lock();
+        inner.gateway_down = down;
+        if down {
+            for conn in inner.connections.values() {
+                let _ = conn.tx.send(Outgoing::Drop);
+            }
+        }
+        drop(inner);
+        self.shared.bump();
+    }
+
     /// Drops shard `shard_id`'s TCP connection without a close handshake (a network cut).
     pub async fn drop_shard_connection(&self, shard_id: u32) {
         self.send_to_shard(shard_id, Outgoing::Drop).await;
@@ -1151,6 +1177,11 @@ async fn gateway_accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 }
 
 async fn handle_gateway_connection(stream: TcpStream, shared: Arc<Shared>) {
+    if shared.lock().gateway_down {
+        // An outage: the connection is cut at once.
+        drop(stream);
+        return;
+    }
     let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
         return;
     };
@@ -1209,7 +1240,13 @@ async fn handle_gateway_connection(stream: TcpStream, shared: Arc<Shared>) {
                         }
                     }
                 },
-                Some(Ok(WsMessage::Close(_))) => {
+                Some(Ok(WsMessage::Close(frame))) => {
+                    // Recorded before the reply: a client that waits for the reply
+                    // knows the fake saw its close frame.
+                    if let Some(frame) = frame {
+                        shared.lock().client_closes.push((conn_id, u16::from(frame.code)));
+                        shared.bump();
+                    }
                     // tungstenite queued the close reply; flushing sends it.
                     let _ = sink.flush().await;
                     closing = true;

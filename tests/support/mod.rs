@@ -82,7 +82,22 @@ pub async fn ask(core: &Core, interaction: &Interaction) -> (Answer, Value) {
     let (f, _rx) = recorder();
     let answer = core.handle(interaction, f).await;
     let json = serde_json::to_value(&answer.response).expect("responses serialize");
+    assert_mentions_none(&json);
     (answer, json)
+}
+
+/// Discord's rule for every message: allowed mentions none, so no text (a
+/// teacher's included) can ping. Checked on every answer a test asks for.
+pub fn assert_mentions_none(response: &Value) {
+    // 4 a message, 7 an update; the others (pong, deferrals, autocomplete)
+    // carry no text.
+    if matches!(response["type"].as_u64(), Some(4) | Some(7)) {
+        assert_eq!(
+            response["data"]["allowed_mentions"]["parse"],
+            serde_json::json!([]),
+            "a message without allowed_mentions none: {response:#}"
+        );
+    }
 }
 
 /// Every button (custom_id, label, style) in a response's data.

@@ -1,8 +1,6 @@
 //! `/my-data` and `/forget-me`.
 
-use serenity::all::{
-    ButtonStyle, CreateEmbed, CreateInteractionResponse, CreateInteractionResponseMessage,
-};
+use serenity::all::{ButtonStyle, CreateEmbed, CreateInteractionResponse};
 
 use super::{button, id, notice, notice_with, truncate, COLOUR};
 use crate::content::Catalog;
@@ -84,11 +82,7 @@ pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInt
         .title(texts.my_data_title.as_str())
         .description(truncate(&out.join("\n"), 4096))
         .colour(COLOUR);
-    CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
-            .embed(embed)
-            .ephemeral(true),
-    )
+    CreateInteractionResponse::Message(super::message().embed(embed).ephemeral(true))
 }
 
 /// `/forget-me`: asks first, with a confirm and a cancel button.
@@ -122,9 +116,5 @@ pub fn cancelled(catalog: &Catalog) -> CreateInteractionResponse {
 }
 
 fn update_text(text: &str) -> CreateInteractionResponse {
-    CreateInteractionResponse::UpdateMessage(
-        CreateInteractionResponseMessage::new()
-            .content(text)
-            .components(vec![]),
-    )
+    CreateInteractionResponse::UpdateMessage(super::message().content(text).components(vec![]))
 }

@@ -15,7 +15,7 @@ const CHART_ROWS: usize = 12;
 
 /// The edit while a demo runs: which half, and how many fetches are done.
 pub fn progress(t: &DemoTexts, kind: DemoKind, p: Progress) -> EditInteractionResponse {
-    EditInteractionResponse::new().content(t.progress.fill(&[
+    super::edit().content(t.progress.fill(&[
         ("title", &title(t, kind)),
         ("phase", &phase_name(t, p.phase, kind)),
         ("done", &p.done),
@@ -30,14 +30,14 @@ pub fn finished(
     delay: u64,
     report: &Report,
 ) -> EditInteractionResponse {
-    EditInteractionResponse::new()
+    super::edit()
         .content("")
         .embed(result(t, kind, delay, report))
 }
 
 /// The last edit of a demo that could not run: busy (try again soon) or failed.
 pub fn failed(t: &DemoTexts, busy: bool) -> EditInteractionResponse {
-    EditInteractionResponse::new().content(if busy {
+    super::edit().content(if busy {
         t.busy.as_str()
     } else {
         t.failed.as_str()

@@ -15,8 +15,8 @@ pub mod quiz;
 pub mod refusal;
 
 use serenity::all::{
-    ButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateInteractionResponse,
-    CreateInteractionResponseMessage,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
 };
 
 use super::button::{Action, ButtonId};
@@ -32,19 +32,26 @@ pub const COLOUR_DONE: u32 = 0x57F287;
 pub const BUTTONS_PER_ROW: usize = 5;
 pub const ROWS_MAX: usize = 5;
 
+/// Every message the core draws starts here: allowed mentions none, so no
+/// text (a teacher's lesson included) can ever ping anyone.
+pub fn message() -> CreateInteractionResponseMessage {
+    CreateInteractionResponseMessage::new().allowed_mentions(CreateAllowedMentions::new())
+}
+
+/// Every edit of a message the core drew (a demo's), likewise.
+pub fn edit() -> EditInteractionResponse {
+    EditInteractionResponse::new().allowed_mentions(CreateAllowedMentions::new())
+}
+
 /// A short ephemeral answer that changes nothing.
 pub fn notice(text: &str) -> CreateInteractionResponse {
-    CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
-            .content(truncate(text, 2000))
-            .ephemeral(true),
-    )
+    CreateInteractionResponse::Message(message().content(truncate(text, 2000)).ephemeral(true))
 }
 
 /// A short ephemeral answer with buttons (e.g. "start again").
 pub fn notice_with(text: &str, buttons: Vec<CreateButton>) -> CreateInteractionResponse {
     CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
+        message()
             .content(truncate(text, 2000))
             .components(rows(buttons))
             .ephemeral(true),
@@ -59,7 +66,7 @@ pub fn show(
     embed: CreateEmbed,
     components: Vec<CreateActionRow>,
 ) -> CreateInteractionResponse {
-    let mut msg = CreateInteractionResponseMessage::new()
+    let mut msg = message()
         .embed(embed)
         .components(components)
         .content(content.unwrap_or_default());

@@ -1,6 +1,6 @@
 //! `/progress` and `/help`.
 
-use serenity::all::{CreateEmbed, CreateInteractionResponse, CreateInteractionResponseMessage};
+use serenity::all::{CreateEmbed, CreateInteractionResponse};
 
 use super::{bar, truncate, COLOUR};
 use crate::content::Catalog;
@@ -49,11 +49,7 @@ pub fn progress(catalog: &Catalog, report: &ProgressReport) -> CreateInteraction
         .title(texts.progress_title.as_str())
         .description(truncate(&lines.join("\n\n"), 4096))
         .colour(COLOUR);
-    CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
-            .embed(embed)
-            .ephemeral(true),
-    )
+    CreateInteractionResponse::Message(super::message().embed(embed).ephemeral(true))
 }
 
 /// `/help`: what the bot does, every command, and the lessons it has.
@@ -78,9 +74,5 @@ pub fn help(catalog: &Catalog) -> CreateInteractionResponse {
             4096,
         ))
         .colour(COLOUR);
-    CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
-            .embed(embed)
-            .ephemeral(true),
-    )
+    CreateInteractionResponse::Message(super::message().embed(embed).ephemeral(true))
 }

@@ -3,7 +3,7 @@
 
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedAuthor, CreateEmbedFooter,
-    CreateInteractionResponse, CreateInteractionResponseMessage,
+    CreateInteractionResponse,
 };
 
 use super::{
@@ -302,9 +302,5 @@ pub fn stats(catalog: &Catalog, stats: &QuizStats) -> CreateInteractionResponse 
         )
         .description(truncate(&lines.join("\n\n"), 4096))
         .colour(COLOUR);
-    CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
-            .embed(embed)
-            .ephemeral(true),
-    )
+    CreateInteractionResponse::Message(super::message().embed(embed).ephemeral(true))
 }

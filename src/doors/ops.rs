@@ -1,0 +1,292 @@
+//! What an operator reads and does to a running door: health, metrics,
+//! serving, shutdown.
+//!
+//! Every long-running door serves `GET /healthz` and `GET /metrics`
+//! ([`ops_router`]): the HTTP door on the same server as
+//! `POST /interactions`, the gateway door on a server of its own on
+//! `HTTP_ADDR`. `/healthz` is what a load balancer or an orchestrator asks
+//! "should this process get traffic, or be restarted?":
+//!
+//! - the database answers `SELECT 1` within a second, else **503**;
+//! - for the gateway door, each shard this process runs is connected, or
+//!   was disconnected for less than `GATEWAY_UNHEALTHY_AFTER_SECS`
+//!   ([`ShardHealth`]), else **503** with a body naming the shard. A short
+//!   disconnection is normal (Discord asks for reconnects, sessions are
+//!   resumed), so it does not count against the process at once; a shard
+//!   down for longer means nobody on it is being answered.
+//!
+//! The body is JSON either way, so a human with `curl` sees which part is
+//! down. The gauge `tutorbot_gateway_shards_connected` on `/metrics` says
+//! how many shards are connected now.
+//!
+//! [`bind`], [`serve`] and [`shutdown_signal`] are the serving and stopping
+//! both Discord doors share. No door is imported here: a door hands in what
+//! it knows (its metrics, its shards' health).
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde_json::json;
+use tokio::net::TcpListener;
+
+use crate::core::Core;
+use crate::metrics::Metrics;
+
+/// Default of `GATEWAY_UNHEALTHY_AFTER_SECS`: how long a shard may be
+/// disconnected before `/healthz` answers 503.
+pub const DEFAULT_UNHEALTHY_AFTER: Duration = Duration::from_secs(60);
+
+/// How long `/healthz` waits for the database.
+const DATABASE_CHECK: Duration = Duration::from_secs(1);
+
+/// The connection of each gateway shard this process runs, as last seen.
+///
+/// The gateway door reports what it sees ([`ShardHealth::observe`]);
+/// `/healthz` judges it against `unhealthy_after`. A shard that never
+/// connected counts as disconnected since the door started, so a process
+/// that cannot reach Discord at all (a bad network, a revoked token) turns
+/// unhealthy too.
+#[derive(Debug)]
+pub struct ShardHealth {
+    unhealthy_after: Duration,
+    shards: Mutex<BTreeMap<u32, Link>>,
+}
+
+/// One shard's connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    Connected,
+    /// Disconnected (or not yet connected) since then.
+    Down(Instant),
+}
+
+/// One shard in a [`ShardHealth::report`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardReport {
+    pub shard: u32,
+    pub connected: bool,
+    /// How long it has been disconnected (zero when connected).
+    pub down_for: Duration,
+    /// Disconnected for longer than the bound.
+    pub unhealthy: bool,
+}
+
+impl ShardHealth {
+    /// These shards, none connected yet (as of `now`).
+    pub fn new(
+        shards: impl IntoIterator<Item = u32>,
+        unhealthy_after: Duration,
+        now: Instant,
+    ) -> Self {
+        ShardHealth {
+            unhealthy_after,
+            shards: Mutex::new(shards.into_iter().map(|s| (s, Link::Down(now))).collect()),
+        }
+    }
+
+    /// Records whether `shard` is connected at `now`. A shard not known yet
+    /// (Discord's recommended count decides how many run) is added. Returns
+    /// how many shards are connected.
+    pub fn observe(&self, shard: u32, connected: bool, now: Instant) -> usize {
+        let mut shards = self.lock();
+        let link = shards.entry(shard).or_insert(Link::Down(now));
+        match (*link, connected) {
+            (_, true) => *link = Link::Connected,
+            (Link::Connected, false) => *link = Link::Down(now),
+            // Still down: since the first time it was seen down.
+            (Link::Down(_), false) => {}
+        }
+        shards.values().filter(|l| **l == Link::Connected).count()
+    }
+
+    /// The shards known, in order.
+    pub fn shards(&self) -> Vec<u32> {
+        self.lock().keys().copied().collect()
+    }
+
+    /// Each shard's connection as of `now`.
+    pub fn report(&self, now: Instant) -> Vec<ShardReport> {
+        self.lock()
+            .iter()
+            .map(|(&shard, link)| {
+                let down_for = match link {
+                    Link::Connected => Duration::ZERO,
+                    Link::Down(since) => now.saturating_duration_since(*since),
+                };
+                ShardReport {
+                    shard,
+                    connected: *link == Link::Connected,
+                    down_for,
+                    unhealthy: *link != Link::Connected && down_for > self.unhealthy_after,
+                }
+            })
+            .collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u32, Link>> {
+        self.shards.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[derive(Clone)]
+struct Ops {
+    core: Core,
+    metrics: Arc<Metrics>,
+    shards: Option<Arc<ShardHealth>>,
+}
+
+/// `GET /healthz` (see the module docs) and `GET /metrics` (Prometheus
+/// text). `shards` is the gateway door's view of its shards (`None` for the
+/// HTTP door, which has none).
+pub fn ops_router(core: Core, metrics: Arc<Metrics>, shards: Option<Arc<ShardHealth>>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
+        .with_state(Ops {
+            core,
+            metrics,
+            shards,
+        })
+}
+
+async fn healthz(State(ops): State<Ops>) -> Response {
+    let database = ops.core.store.healthy(DATABASE_CHECK).await;
+    if !database {
+        ops.metrics.database_error();
+    }
+    let mut body = json!({
+        "status": "ok",
+        "database": if database { "up" } else { "down" },
+    });
+    let mut healthy = database;
+    if let Some(shards) = &ops.shards {
+        let report = shards.report(Instant::now());
+        let unhealthy: Vec<String> = report
+            .iter()
+            .filter(|s| s.unhealthy)
+            .map(|s| {
+                format!(
+                    "shard {} disconnected for {} s",
+                    s.shard,
+                    s.down_for.as_secs()
+                )
+            })
+            .collect();
+        healthy &= unhealthy.is_empty();
+        let shards: Vec<_> = report
+            .iter()
+            .map(|s| {
+                json!({
+                    "shard": s.shard,
+                    "connected": s.connected,
+                    "disconnected_for_secs": s.down_for.as_secs(),
+                })
+            })
+            .collect();
+        body["gateway"] = json!({ "shards": shards, "unhealthy": unhealthy });
+    }
+    if healthy {
+        (StatusCode::OK, axum::Json(body)).into_response()
+    } else {
+        body["status"] = json!("unavailable");
+        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+    }
+}
+
+async fn metrics_text(State(ops): State<Ops>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        ops.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Binds `addr`, with an error that names the setting.
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on HTTP_ADDR {addr}"))
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets the
+/// requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("Ctrl-C: shutting down"),
+        _ = term => tracing::info!("SIGTERM: shutting down"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shard_turns_unhealthy_only_after_the_bound_and_recovers_at_once() {
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        let health = ShardHealth::new([0, 1], s(60), t0);
+        // Never connected: down since the start, unhealthy after the bound.
+        assert!(health.report(t0 + s(60)).iter().all(|r| !r.unhealthy));
+        assert!(health.report(t0 + s(61)).iter().all(|r| r.unhealthy));
+
+        assert_eq!(health.observe(0, true, t0 + s(1)), 1);
+        assert_eq!(health.observe(1, true, t0 + s(1)), 2);
+        // Shard 1 drops; seen down again later, it stays down since the first time.
+        assert_eq!(health.observe(1, false, t0 + s(100)), 1);
+        assert_eq!(health.observe(1, false, t0 + s(130)), 1);
+        let report = health.report(t0 + s(161));
+        assert_eq!(
+            report[1],
+            ShardReport {
+                shard: 1,
+                connected: false,
+                down_for: s(61),
+                unhealthy: true
+            }
+        );
+        assert!(!report[0].unhealthy && report[0].connected);
+        assert_eq!(health.observe(1, true, t0 + s(162)), 2);
+        assert!(health.report(t0 + s(500)).iter().all(|r| !r.unhealthy));
+
+        // A shard learned later (autosharding) is added.
+        assert_eq!(health.observe(2, true, t0 + s(1)), 3);
+        assert_eq!(health.shards(), vec![0, 1, 2]);
+    }
+}
