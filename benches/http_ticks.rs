@@ -22,11 +22,17 @@
 //!    200 update in place and that the database ends exactly as each
 //!    learner's last click said. Then the same with section buttons: the same
 //!    HTTP path (signature, parsing, core, answer) with no database work at
-//!    all, as a reference for what the door and the load generator cost;
+//!    all; and the same section clicks against **the door's ceiling**, a bare
+//!    axum endpoint (its own runtime, in this process) that only verifies the
+//!    Ed25519 signature and answers fixed JSON: what the load generator, HTTP
+//!    and the signature check cost on this machine, with no bot at all;
 //! 4. then runs `pgbench -n -M prepared -c N -j 2 -T secs` with the statement
 //!    of `Store::set_mark` (learner = client, ticked alternating 1/0 per
 //!    client), with per-transaction logs for p50/p99;
-//! 5. prints one table.
+//! 5. prints one table, with two ratios: no-DB clicks against the ceiling,
+//!    and ticks against the combined limit `1 / (1/ceiling + 1/pgbench)`
+//!    (what a door that cost nothing but the signature check would reach if
+//!    it also had to wait for that upsert).
 
 // (The fixtures file allows its own dead code.)
 #[path = "../tests/support/fixtures.rs"]
@@ -199,6 +205,54 @@ impl Server {
         let status = self.child.wait().await.unwrap();
         assert!(status.success(), "tutorbot http exited with {status}");
     }
+}
+
+/// The door's ceiling: a bare axum endpoint that verifies the signature the
+/// way `tutorbot http` does (serenity's `Verifier`) and answers fixed JSON,
+/// on a multi-threaded runtime of its own in a thread of its own, as the bot
+/// has in its process. Returns its `/interactions` URL.
+fn spawn_ceiling(public_key: &str) -> String {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+
+    let verifier = Arc::new(serenity::interactions_endpoint::Verifier::new(public_key));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the ceiling");
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}/interactions", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let app = axum::Router::new().route(
+                "/interactions",
+                axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+                    let verifier = Arc::clone(&verifier);
+                    async move {
+                        let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+                        let (Some(signature), Some(timestamp)) =
+                            (header("x-signature-ed25519"), header("x-signature-timestamp"))
+                        else {
+                            return StatusCode::UNAUTHORIZED.into_response();
+                        };
+                        if verifier.verify(signature, timestamp, &body).is_err() {
+                            return StatusCode::UNAUTHORIZED.into_response();
+                        }
+                        (
+                            [("content-type", "application/json")],
+                            r#"{"type":7,"data":{"content":"ok"}}"#,
+                        )
+                            .into_response()
+                    }
+                }),
+            );
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    url
 }
 
 fn prompts_dir() -> PathBuf {
@@ -505,7 +559,9 @@ async fn bench(args: Args) {
         .zip(rand::random::<[u8; 32]>())
         .for_each(|(s, r)| *s = r);
     let key = Arc::new(SigningKey::from_bytes(&seed));
-    let server = Server::start(&db.url, &hex::encode(key.verifying_key().as_bytes())).await;
+    let public_key = hex::encode(key.verifying_key().as_bytes());
+    let server = Server::start(&db.url, &public_key).await;
+    let ceiling_url = spawn_ceiling(&public_key);
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(2)
         .connect(&db.url)
@@ -584,13 +640,26 @@ async fn bench(args: Args) {
             learner_base + 5_000,
         )
         .await;
+        eprintln!("the door's ceiling (bare axum + signature check), {clients} clients ...");
+        let ceiling = run_http(
+            Click::Section,
+            &ceiling_url,
+            clients,
+            args.secs,
+            &key,
+            &catalog,
+            &message,
+            &pool,
+            learner_base + 7_000,
+        )
+        .await;
         eprintln!("pgbench, {clients} clients, {} s ...", args.secs);
         let url = db.url.clone();
         let secs = args.secs;
         let pg = tokio::task::spawn_blocking(move || run_pgbench(&url, clients, secs))
             .await
             .unwrap();
-        rows.push((clients, http, pg, no_db));
+        rows.push((clients, http, pg, no_db, ceiling));
     }
     pool.close().await;
     server.stop().await;
@@ -606,20 +675,23 @@ async fn bench(args: Args) {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!();
-    println!("| clients | tutorbot http ticks/s | p50 ms | p99 ms | pgbench upserts/s | p50 ms | p99 ms | ratio | no-DB clicks/s (p99 ms) |");
-    println!("|--------:|----------------------:|-------:|-------:|------------------:|-------:|-------:|------:|------------------------:|");
-    for (clients, http, pg, no_db) in rows {
-        let http_rate = http.count as f64 / http.secs;
-        let pg_rate = pg.count as f64 / pg.secs;
-        let no_db_rate = no_db.count as f64 / no_db.secs;
+    println!("| clients | ceiling clicks/s (p99 ms) | no-DB clicks/s (p99 ms) | no-DB / ceiling | tutorbot http ticks/s | p50 ms | p99 ms | pgbench upserts/s | p50 ms | p99 ms | combined limit/s | ticks / combined |");
+    println!("|--------:|--------------------------:|------------------------:|----------------:|----------------------:|-------:|-------:|------------------:|-------:|-------:|-----------------:|-----------------:|");
+    for (clients, http, pg, no_db, ceiling) in rows {
+        let rate = |m: &Measured| m.count as f64 / m.secs;
+        let (http_rate, pg_rate) = (rate(&http), rate(&pg));
+        let (no_db_rate, ceiling_rate) = (rate(&no_db), rate(&ceiling));
+        let combined = 1.0 / (1.0 / ceiling_rate + 1.0 / pg_rate);
         println!(
-            "| {clients} | {http_rate:.0} | {:.2} | {:.2} | {pg_rate:.0} | {:.2} | {:.2} | {:.0}% | {no_db_rate:.0} ({:.2}) |",
+            "| {clients} | {ceiling_rate:.0} ({:.2}) | {no_db_rate:.0} ({:.2}) | {:.0}% | {http_rate:.0} | {:.2} | {:.2} | {pg_rate:.0} | {:.2} | {:.2} | {combined:.0} | {:.0}% |",
+            ceiling.p99_ms,
+            no_db.p99_ms,
+            100.0 * no_db_rate / ceiling_rate,
             http.p50_ms,
             http.p99_ms,
             pg.p50_ms,
             pg.p99_ms,
-            100.0 * http_rate / pg_rate,
-            no_db.p99_ms,
+            100.0 * http_rate / combined,
         );
     }
 }
