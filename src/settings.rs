@@ -118,7 +118,7 @@ impl Settings {
                 .transpose()
         };
 
-        let max_n = parse("DEMO_MAX_N", 50)?;
+        let max_n = parse("DEMO_MAX_N", crate::demo::DEFAULT_MAX_N as u64)?;
         if !(1..=1000).contains(&max_n) {
             bail!("DEMO_MAX_N must be between 1 and 1000, got {max_n}");
         }

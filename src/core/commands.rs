@@ -12,11 +12,8 @@ use crate::content::Catalog;
 /// Prefer [`Core::commands`](super::Core::commands), which knows the
 /// operator's `DEMO_MAX_N`.
 pub fn all(catalog: &Catalog) -> Vec<CreateCommand> {
-    with_demo_max(catalog, DEFAULT_MAX_N)
+    with_demo_max(catalog, crate::demo::DEFAULT_MAX_N as u64)
 }
-
-/// The demo bound Discord's client offers when no engine says otherwise.
-pub const DEFAULT_MAX_N: u64 = 50;
 
 /// Every command, with `max_n` as the largest n the client offers.
 pub fn with_demo_max(catalog: &Catalog, max_n: u64) -> Vec<CreateCommand> {

@@ -174,9 +174,7 @@ impl Core {
     pub fn demo_max_n(&self) -> usize {
         self.demos
             .as_ref()
-            .map_or(crate::demo::DemoConfig::default().max_n, |d| {
-                d.engine.config().max_n
-            })
+            .map_or(crate::demo::DEFAULT_MAX_N, |d| d.engine.config().max_n)
     }
 
     /// Decide, then draw.

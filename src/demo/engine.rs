@@ -45,7 +45,7 @@ pub struct DemoConfig {
 impl Default for DemoConfig {
     fn default() -> Self {
         DemoConfig {
-            max_n: 50,
+            max_n: super::DEFAULT_MAX_N,
             min_delay_ms: 10,
             max_delay_ms: 5_000,
             max_total_ms: 60_000,

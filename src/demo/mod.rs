@@ -101,6 +101,11 @@
 //! Keep the [`TargetHandle`] alive as long as the bot runs: dropping it stops
 //! the target.
 
+/// The largest `n` a demo takes unless the operator sets `DEMO_MAX_N`: the
+/// one place this bound is written (the engine's default, the settings'
+/// default, and the bound Discord's client offers all read it).
+pub const DEFAULT_MAX_N: usize = 50;
+
 pub mod chart;
 mod demos;
 mod engine;
