@@ -117,9 +117,9 @@ pub fn confirm_forget(core: &Core, who: Learner) -> CreateInteractionResponse {
 }
 
 /// The confirm button: deletes everything, then says so in place.
-pub async fn forget(core: &Core, who: Learner) -> Answer {
+pub async fn forget(core: &Core, who: Learner, interaction: u64) -> Answer {
     let texts = &core.catalog.texts;
-    match core.store.forget(who.id).await {
+    match core.store.forget(interaction, who.id).await {
         Ok(_) => {
             tracing::info!("a learner deleted their data");
             Answer::ok(update_text(texts.forget_done.as_str()))

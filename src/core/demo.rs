@@ -139,10 +139,22 @@ pub async fn command(
     };
     let run_id = match core
         .store
-        .claim_demo(who.id, kind.name(), kind.n() as i32, service.cooldown)
+        .claim_demo(
+            cmd.id.get(),
+            who.id,
+            kind.name(),
+            kind.n() as i32,
+            service.cooldown,
+        )
         .await
     {
         Ok(DemoClaim::Claimed(id)) => id,
+        // Delivered again: the first delivery's run edits this message.
+        Ok(DemoClaim::Replayed) => {
+            return Answer::ok(CreateInteractionResponse::Defer(
+                CreateInteractionResponseMessage::new(),
+            ))
+        }
         Ok(DemoClaim::Cooldown(left)) => {
             let seconds = left.as_secs_f64().ceil().max(1.0) as u64;
             return Answer::refused(view::notice(&t.cooldown.fill(&[("seconds", &seconds)])));

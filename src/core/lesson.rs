@@ -77,10 +77,13 @@ pub async fn checklist_click(
     }
 }
 
-/// A click on an objective: set it as the button asked, then redraw.
+/// A click on an objective: set it as the button asked, then redraw from
+/// the ticked set the same statement returned. A click handled before
+/// (Discord's retry, another instance) redraws the state as it is.
 pub async fn tick(
     core: &Core,
     who: Learner,
+    interaction: u64,
     lesson: &str,
     version: &str,
     objective: &str,
@@ -92,17 +95,15 @@ pub async fn tick(
     if l.objective(objective).is_none() {
         return Answer::refused(stale(core, who, lesson));
     }
-    if let Err(e) = core.store.set_mark(who.id, &l.id, objective, ticked).await {
-        tracing::warn!(error = %e, source = ?e.source, "tick not saved");
-        return Answer::failed(view::notice(core.catalog.texts.save_failed.as_str()));
-    }
-    match core.store.ticked(who.id, &l.id).await {
-        Ok(marks) => Answer::ok(checklist_view(core, who, l, &marks, true)),
+    match core
+        .store
+        .tick(interaction, who.id, &l.id, objective, ticked)
+        .await
+    {
+        Ok(tick) => Answer::ok(checklist_view(core, who, l, &tick.ticked, true)),
         Err(e) => {
-            tracing::warn!(error = %e, source = ?e.source, "checklist read after tick failed");
-            Answer::failed(view::notice(
-                core.catalog.texts.saved_but_not_shown.as_str(),
-            ))
+            tracing::warn!(error = %e, source = ?e.source, "tick not saved");
+            Answer::failed(view::notice(core.catalog.texts.save_failed.as_str()))
         }
     }
 }

@@ -176,7 +176,7 @@ impl Core {
                 None => Answer::refused(view::notice(texts.lesson_missing.as_str())),
             },
             "quiz" => match string_option(cmd, "lesson") {
-                Some(id) => quiz::start(self, who, &id, false).await,
+                Some(id) => quiz::start(self, who, cmd.id.get(), &id, false).await,
                 None => Answer::refused(view::notice(texts.lesson_missing.as_str())),
             },
             "quiz-stats" => match string_option(cmd, "lesson") {
@@ -235,18 +235,28 @@ impl Core {
                 ticked,
             } => {
                 if own {
-                    lesson::tick(self, who, &lesson, &version, &objective, ticked).await
+                    let interaction = click.id.get();
+                    lesson::tick(
+                        self,
+                        who,
+                        interaction,
+                        &lesson,
+                        &version,
+                        &objective,
+                        ticked,
+                    )
+                    .await
                 } else {
                     lesson::checklist_click(self, who, false, &lesson, &version).await
                 }
             }
-            Action::ForgetConfirm if own => account::forget(self, who).await,
+            Action::ForgetConfirm if own => account::forget(self, who, click.id.get()).await,
             Action::ForgetCancel if own => Answer::ok(account::cancelled(self)),
             Action::ForgetConfirm | Action::ForgetCancel => {
                 Answer::refused(view::notice(self.catalog.texts.not_your_button.as_str()))
             }
             Action::QuizStart { lesson, version } => {
-                quiz::start_click(self, who, own, &lesson, &version).await
+                quiz::start_click(self, who, click.id.get(), own, &lesson, &version).await
             }
             Action::QuizAnswer {
                 attempt,
@@ -261,7 +271,9 @@ impl Core {
                 lesson,
                 version,
                 objective,
-            } if own => quiz::tick_click(self, who, &lesson, &version, &objective).await,
+            } if own => {
+                quiz::tick_click(self, who, click.id.get(), &lesson, &version, &objective).await
+            }
             Action::QuizTick { .. } => {
                 Answer::refused(view::notice(self.catalog.texts.not_your_button.as_str()))
             }

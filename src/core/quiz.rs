@@ -21,7 +21,13 @@ use crate::store::{Attempt, StoreError};
 
 /// `/quiz <lesson>` or the lesson's "Take the quiz" button: resume the open
 /// attempt or start one.
-pub async fn start(core: &Core, who: Learner, lesson_id: &str, in_place: bool) -> Answer {
+pub async fn start(
+    core: &Core,
+    who: Learner,
+    interaction: u64,
+    lesson_id: &str,
+    in_place: bool,
+) -> Answer {
     let Some(lesson) = core.catalog.lesson(lesson_id.trim()) else {
         return Answer::refused(unknown_lesson(core, lesson_id));
     };
@@ -37,10 +43,19 @@ pub async fn start(core: &Core, who: Learner, lesson_id: &str, in_place: bool) -
     let seed = rand::random::<i64>();
     match core
         .store
-        .open_attempt(who.id, who.guild, &lesson.id, &quiz.version, seed)
+        .open_attempt(
+            interaction,
+            who.id,
+            who.guild,
+            &lesson.id,
+            &quiz.version,
+            seed,
+        )
         .await
     {
-        Ok(attempt) => next(core, who, lesson, quiz, &attempt, in_place).await,
+        Ok(Some(attempt)) => next(core, who, lesson, quiz, &attempt, in_place).await,
+        // A start delivered again after the learner's attempts were deleted.
+        Ok(None) => Answer::refused(view::notice(core.catalog.texts.unknown_button.as_str())),
         Err(e) => failed(core, e),
     }
 }
@@ -49,6 +64,7 @@ pub async fn start(core: &Core, who: Learner, lesson_id: &str, in_place: bool) -
 pub async fn start_click(
     core: &Core,
     who: Learner,
+    interaction: u64,
     own: bool,
     lesson_id: &str,
     version: &str,
@@ -58,7 +74,9 @@ pub async fn start_click(
         .lesson(lesson_id)
         .and_then(|l| l.quiz.as_ref().map(|q| (l, q)))
     {
-        Some((_, quiz)) if quiz.version == version => start(core, who, lesson_id, own).await,
+        Some((_, quiz)) if quiz.version == version => {
+            start(core, who, interaction, lesson_id, own).await
+        }
         Some((lesson, _)) => Answer::refused(stale(core, who, lesson)),
         None => Answer::refused(view::notice(core.catalog.texts.unknown_button.as_str())),
     }
@@ -125,6 +143,7 @@ pub async fn next_click(core: &Core, who: Learner, attempt_id: i64, version: &st
 pub async fn tick_click(
     core: &Core,
     who: Learner,
+    interaction: u64,
     lesson_id: &str,
     version: &str,
     objective: &str,
@@ -151,10 +170,10 @@ pub async fn tick_click(
     }
     match core
         .store
-        .set_mark(who.id, &lesson.id, objective, true)
+        .tick(interaction, who.id, &lesson.id, objective, true)
         .await
     {
-        Ok(()) => Answer::ok(view::notice(&texts.quiz_ticked.fill(&[("text", &o.text)]))),
+        Ok(_) => Answer::ok(view::notice(&texts.quiz_ticked.fill(&[("text", &o.text)]))),
         Err(e) => failed(core, e),
     }
 }
