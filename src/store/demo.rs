@@ -5,6 +5,11 @@
 //! learner ([`super::lock_learner`]), and keyed by its interaction id: a
 //! `/demo` delivered again, even after the cooldown, never runs a second
 //! demo (see [`super::handled`]). Recording the times sets them by run id.
+//!
+//! The price of that: if a connection breaks after the claim committed but
+//! before its answer arrived, the retry finds the interaction handled and
+//! the learner's message stays "thinking" (it is never edited), rather than
+//! a demo running twice.
 
 use std::time::Duration;
 

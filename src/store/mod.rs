@@ -156,10 +156,14 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// Whether Postgres answers, within `timeout`. Never retried: a health
-    /// check reports what it finds.
+    /// Whether Postgres answers, within `timeout`. A dead pooled connection
+    /// is retried like any statement's: it says nothing about Postgres now.
     pub async fn healthy(&self, timeout: Duration) -> bool {
-        let ping = sqlx::query_scalar!(r#"SELECT 1 AS "one!""#).fetch_one(&self.pool);
+        let ping = self.run("checking health", |mut conn| async move {
+            sqlx::query_scalar!(r#"SELECT 1 AS "one!""#)
+                .fetch_one(&mut *conn)
+                .await
+        });
         matches!(tokio::time::timeout(timeout, ping).await, Ok(Ok(1)))
     }
 }
