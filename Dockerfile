@@ -3,6 +3,8 @@ FROM rust:1-slim-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY .cargo .cargo
+# The queries' offline data: the build checks them without a database.
+COPY .sqlx .sqlx
 COPY src src
 COPY migrations migrations
 COPY benches benches

@@ -27,7 +27,7 @@
 //!    Ed25519 signature and answers fixed JSON: what the load generator, HTTP
 //!    and the signature check cost on this machine, with no bot at all;
 //! 4. then runs `pgbench -n -M prepared -c N -j 2 -T secs` with the statement
-//!    of `Store::set_mark` (learner = client, ticked alternating 1/0 per
+//!    of `Store::tick` (learner = client, ticked alternating 1/0 per
 //!    client), with per-transaction logs for p50/p99;
 //! 5. prints one table, with two ratios: no-DB clicks against the ceiling,
 //!    and ticks against the combined limit `1 / (1/ceiling + 1/pgbench)`
@@ -55,18 +55,38 @@ const APP: u64 = 1_500_000_000_000_000_003;
 const BOT: u64 = 1_500_000_000_000_000_004;
 const FIRST_LEARNER: u64 = 1_500_000_000_000_100_000;
 
-/// The statement `Store::set_mark` runs, with pgbench variables.
-const PGBENCH_SCRIPT: &str = r"\set learner 1000000 + :client_id
+/// The statement `Store::tick` runs, with pgbench variables (a random
+/// interaction id: the store records each one as handled).
+const PGBENCH_SCRIPT: &str = r#"\set learner 1000000 + :client_id
 \set tick 1 - :tick
-WITH learner AS (
-    INSERT INTO learners (id) VALUES (:learner) ON CONFLICT (id) DO NOTHING
+\set interaction random(1, 9223372036854775806)
+WITH handled AS (
+    INSERT INTO handled_interactions (id) VALUES (:interaction)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id
+),
+learner AS (
+    INSERT INTO learners (id) SELECT :learner FROM handled
+    ON CONFLICT (id) DO NOTHING
+),
+mark AS (
+    INSERT INTO checklist_marks (learner_id, lesson_id, objective_id, ticked)
+    SELECT :learner, 'async', 'pgbench', :tick::boolean FROM handled
+    ON CONFLICT (learner_id, lesson_id, objective_id)
+    DO UPDATE SET ticked = EXCLUDED.ticked, updated_at = now()
+    WHERE checklist_marks.ticked IS DISTINCT FROM EXCLUDED.ticked
 )
-INSERT INTO checklist_marks (learner_id, lesson_id, objective_id, ticked)
-VALUES (:learner, 'async', 'pgbench', :tick::boolean)
-ON CONFLICT (learner_id, lesson_id, objective_id)
-DO UPDATE SET ticked = EXCLUDED.ticked, updated_at = now()
-WHERE checklist_marks.ticked IS DISTINCT FROM EXCLUDED.ticked;
-";
+SELECT
+    EXISTS (SELECT 1 FROM handled) AS applied,
+    ARRAY(
+        SELECT objective_id FROM checklist_marks
+        WHERE learner_id = :learner AND lesson_id = 'async' AND ticked
+          AND NOT (objective_id = 'pgbench' AND EXISTS (SELECT 1 FROM handled))
+        UNION
+        SELECT 'pgbench'::text WHERE :tick::boolean AND EXISTS (SELECT 1 FROM handled)
+        ORDER BY 1
+    ) AS ticked;
+"#;
 
 struct Args {
     secs: u64,
@@ -232,9 +252,10 @@ fn spawn_ceiling(public_key: &str) -> String {
                     let verifier = Arc::clone(&verifier);
                     async move {
                         let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-                        let (Some(signature), Some(timestamp)) =
-                            (header("x-signature-ed25519"), header("x-signature-timestamp"))
-                        else {
+                        let (Some(signature), Some(timestamp)) = (
+                            header("x-signature-ed25519"),
+                            header("x-signature-timestamp"),
+                        ) else {
                             return StatusCode::UNAUTHORIZED.into_response();
                         };
                         if verifier.verify(signature, timestamp, &body).is_err() {

@@ -9,7 +9,7 @@ use crate::content::Catalog;
 use crate::core::{Core, Throttle};
 use crate::demo::DemoService;
 use crate::settings::Settings;
-use crate::store::Store;
+use crate::store::{Store, HANDLED_KEEP, HANDLED_SWEEP_EVERY};
 
 /// Logs go to stderr, so the console door's stdout stays the learner's.
 pub fn init_tracing() {
@@ -40,6 +40,12 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
     let store = Store::connect(&settings.database)
         .await
         .context("starting the store")?;
+    // Ends when the pool closes at shutdown; never keeps the process up.
+    tokio::spawn(
+        store
+            .clone()
+            .sweep_handled_every(HANDLED_SWEEP_EVERY, HANDLED_KEEP),
+    );
     let demos = DemoService::start(&settings.demo)
         .await
         .context("starting the demo engine")?;

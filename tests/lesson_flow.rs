@@ -227,16 +227,34 @@ async fn progress_counts_ticks_per_lesson_with_the_date_of_the_last_change(pool:
     let ada = Learner::new("ada");
     let lesson = core.catalog.lesson("async").unwrap();
     core.store
-        .set_mark(ada.id(), "async", &lesson.objectives[0].id, true)
+        .tick(
+            fixtures::snowflake(),
+            ada.id(),
+            "async",
+            &lesson.objectives[0].id,
+            true,
+        )
         .await
         .unwrap();
     core.store
-        .set_mark(ada.id(), "async", &lesson.objectives[1].id, true)
+        .tick(
+            fixtures::snowflake(),
+            ada.id(),
+            "async",
+            &lesson.objectives[1].id,
+            true,
+        )
         .await
         .unwrap();
     // A mark for an objective the lesson no longer has does not count.
     core.store
-        .set_mark(ada.id(), "async", "retired-objective", true)
+        .tick(
+            fixtures::snowflake(),
+            ada.id(),
+            "async",
+            "retired-objective",
+            true,
+        )
         .await
         .unwrap();
     let (_, r) = ask(&core, &ada.command("progress", vec![])).await;
@@ -260,7 +278,7 @@ async fn forget_me_asks_first_then_deletes_everything(pool: PgPool) {
     let core = core(pool);
     let ada = Learner::new("ada");
     core.store
-        .set_mark(ada.id(), "async", "a", true)
+        .tick(fixtures::snowflake(), ada.id(), "async", "a", true)
         .await
         .unwrap();
     let (_, r) = ask(&core, &ada.command("my-data", vec![])).await;
@@ -303,4 +321,50 @@ async fn help_lists_every_command_and_lesson(pool: PgPool) {
     for l in core.catalog.lessons() {
         assert!(shown.contains(&l.id));
     }
+}
+
+#[sqlx::test]
+async fn a_tick_replayed_on_another_instance_after_a_later_untick_is_answered_and_changes_nothing(
+    pool: PgPool,
+) {
+    let here = core(pool.clone());
+    let options = pool.connect_options().as_ref().clone();
+    let elsewhere = core(
+        sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await
+            .unwrap(),
+    );
+    let ada = Learner::new("ada");
+    let lesson = here.catalog.lesson("async").unwrap();
+    let objective = &lesson.objectives[0].id;
+    let tick = |on: u8| {
+        format!(
+            "tick:{}:async:{}:{objective}:{on}",
+            ada.id(),
+            lesson.version
+        )
+    };
+
+    let first = ada.click(&tick(1));
+    let (answer, _) = ask(&here, &first).await;
+    assert_eq!(answer.outcome, Outcome::Ok);
+    let (answer, _) = ask(&here, &ada.click(&tick(0))).await;
+    assert_eq!(answer.outcome, Outcome::Ok);
+
+    // The very same interaction (same id) again, on the other instance.
+    let (answer, r) = ask(&elsewhere, &first).await;
+    assert_eq!(answer.outcome, Outcome::Ok, "answered without error: {r:#}");
+    assert_eq!(r["type"], 7, "redrawn in place: {r:#}");
+    assert_eq!(
+        marks(&pool, ada.id()).await.get(objective),
+        Some(&false),
+        "still unticked"
+    );
+    // The redraw shows the state as it is: the objective's button ticks it.
+    assert!(
+        buttons(&r).iter().any(|(id, _, _)| id == &tick(1)),
+        "the checklist offers to tick it again: {r:#}"
+    );
 }

@@ -11,8 +11,11 @@ pub async fn my_data(core: &Core, who: Learner) -> Result<LearnerData, CoreError
 }
 
 /// The confirm button of `/forget-me`: deletes everything about the learner.
-pub async fn forget(core: &Core, who: Learner) -> Result<(), CoreError> {
-    core.store.forget(who.id).await.map_err(error::save)?;
+pub async fn forget(core: &Core, who: Learner, interaction: u64) -> Result<(), CoreError> {
+    core.store
+        .forget(interaction, who.id)
+        .await
+        .map_err(error::save)?;
     tracing::info!("a learner deleted their data");
     Ok(())
 }

@@ -41,10 +41,13 @@ pub async fn show<'a>(
     })
 }
 
-/// A click on an objective: set it as the button asked, then redraw.
+/// A click on an objective: set it as the button asked, then redraw from
+/// the ticked set the same statement returned. A click handled before
+/// (Discord's retry, another instance) redraws the state as it is.
 pub async fn tick<'a>(
     core: &'a Core,
     who: Learner,
+    interaction: u64,
     lesson: &str,
     version: &str,
     objective: &str,
@@ -57,18 +60,14 @@ pub async fn tick<'a>(
         }
         .into());
     }
-    core.store
-        .set_mark(who.id, &lesson.id, objective, ticked)
+    let tick = core
+        .store
+        .tick(interaction, who.id, &lesson.id, objective, ticked)
         .await
         .map_err(error::save)?;
-    let ticked = core
-        .store
-        .ticked(who.id, &lesson.id)
-        .await
-        .map_err(|e| CoreError::Failed(error::Failure::SavedNotShown(e)))?;
     Ok(ChecklistShown {
         lesson,
-        ticked,
+        ticked: tick.ticked,
         in_place: true,
     })
 }

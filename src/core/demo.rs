@@ -27,16 +27,16 @@ use crate::store::DemoClaim;
 /// limited; about once a second reads as live).
 pub const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
-/// A demo claimed and running: answered with a deferral.
+/// A demo claimed and running (or, for an interaction delivered again, the
+/// first delivery's run): answered with a deferral.
 #[derive(Debug)]
-pub struct DemoStarted {
-    pub run: i64,
-}
+pub struct DemoStarted;
 
 /// `/demo <kind> ...`: claims the learner's cooldown, then starts the run.
 pub async fn start(
     core: &Core,
     who: Learner,
+    interaction: u64,
     request: DemoRequest,
     followup: Arc<dyn Followup>,
 ) -> Result<DemoStarted, CoreError> {
@@ -44,11 +44,19 @@ pub async fn start(
     let kind = request.kind;
     let claim = core
         .store
-        .claim_demo(who.id, kind.name(), kind.n() as i32, service.cooldown)
+        .claim_demo(
+            interaction,
+            who.id,
+            kind.name(),
+            kind.n() as i32,
+            service.cooldown,
+        )
         .await
         .map_err(error::save)?;
     let run_id = match claim {
         DemoClaim::Claimed(id) => id,
+        // Delivered again: the first delivery's run edits this message.
+        DemoClaim::Replayed => return Ok(DemoStarted),
         DemoClaim::Cooldown(left) => {
             let seconds = left.as_secs_f64().ceil().max(1.0) as u64;
             return Err(Refusal::Cooldown { seconds }.into());
@@ -66,7 +74,7 @@ pub async fn start(
         )
         .await;
     });
-    Ok(DemoStarted { run: run_id })
+    Ok(DemoStarted)
 }
 
 /// Runs one demo, editing the message as it goes, and records its times.

@@ -76,16 +76,13 @@ pub enum Failure {
     /// A write failed: nothing was saved.
     #[error("could not save")]
     Save(#[source] StoreError),
-    /// The write landed, but reading the new state back failed.
-    #[error("saved, but could not read back")]
-    SavedNotShown(#[source] StoreError),
 }
 
 impl Failure {
     /// The store error behind it.
     pub fn store_error(&self) -> &StoreError {
         match self {
-            Failure::Load(e) | Failure::Save(e) | Failure::SavedNotShown(e) => e,
+            Failure::Load(e) | Failure::Save(e) => e,
         }
     }
 }

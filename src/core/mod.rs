@@ -224,7 +224,7 @@ impl Core {
         followup: Arc<dyn Followup>,
     ) -> Result<CreateInteractionResponse, CoreError> {
         let catalog = &*self.catalog;
-        let who = request.who;
+        let (who, interaction) = (request.who, request.interaction);
         Ok(match request.asked {
             Asked::Ping => CreateInteractionResponse::Pong,
             Asked::Suggest(typed) => view::lesson::suggestions(catalog, &typed),
@@ -234,13 +234,13 @@ impl Core {
             Asked::Quiz(l) => view::quiz::step(
                 catalog,
                 who,
-                &quiz::start(self, who, &l.lesson, false).await?,
+                &quiz::start(self, who, interaction, &l.lesson, false).await?,
             ),
             Asked::Stats(s) => {
                 view::quiz::stats(catalog, &quiz::stats(self, s.guild, &s.lesson).await?)
             }
             Asked::Demo(d) => {
-                demo::start(self, who, d, followup).await?;
+                demo::start(self, who, interaction, d, followup).await?;
                 // The demo edits this deferred answer as it runs.
                 CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new())
             }
@@ -252,13 +252,17 @@ impl Core {
                 view::account::my_data(catalog, who, &account::my_data(self, who).await?)
             }
             Asked::ForgetMe => view::account::confirm_forget(catalog, who),
-            Asked::Click(click) => self.click(who, click.own, click.action).await?,
+            Asked::Click(click) => {
+                self.click(who, interaction, click.own, click.action)
+                    .await?
+            }
         })
     }
 
     async fn click(
         &self,
         who: Learner,
+        interaction: u64,
         own: bool,
         action: Action,
     ) -> Result<CreateInteractionResponse, CoreError> {
@@ -295,20 +299,29 @@ impl Core {
             } => view::lesson::checklist(
                 catalog,
                 who,
-                &checklist::tick(self, who, &lesson, &version, &objective, ticked).await?,
+                &checklist::tick(
+                    self,
+                    who,
+                    interaction,
+                    &lesson,
+                    &version,
+                    &objective,
+                    ticked,
+                )
+                .await?,
             ),
             Action::ForgetConfirm | Action::ForgetCancel | Action::QuizTick { .. } if !own => {
                 return Err(Refusal::NotYourButton.into())
             }
             Action::ForgetConfirm => {
-                account::forget(self, who).await?;
+                account::forget(self, who, interaction).await?;
                 view::account::forgotten(catalog)
             }
             Action::ForgetCancel => view::account::cancelled(catalog),
             Action::QuizStart { lesson, version } => view::quiz::step(
                 catalog,
                 who,
-                &quiz::start_click(self, who, own, &lesson, &version).await?,
+                &quiz::start_click(self, who, interaction, own, &lesson, &version).await?,
             ),
             Action::QuizAnswer {
                 attempt,
@@ -331,7 +344,7 @@ impl Core {
                 objective,
             } => view::quiz::ticked(
                 catalog,
-                &quiz::tick(self, who, &lesson, &version, &objective).await?,
+                &quiz::tick(self, who, interaction, &lesson, &version, &objective).await?,
             ),
         })
     }

@@ -71,6 +71,7 @@ pub struct QuizStats<'a> {
 pub async fn start<'a>(
     core: &'a Core,
     who: Learner,
+    interaction: u64,
     lesson_id: &str,
     in_place: bool,
 ) -> Result<QuizStep<'a>, CoreError> {
@@ -78,9 +79,18 @@ pub async fn start<'a>(
     let seed = rand::random::<i64>();
     let attempt = core
         .store
-        .open_attempt(who.id, who.guild, &lesson.id, &quiz.version, seed)
+        .open_attempt(
+            interaction,
+            who.id,
+            who.guild,
+            &lesson.id,
+            &quiz.version,
+            seed,
+        )
         .await
-        .map_err(error::save)?;
+        .map_err(error::save)?
+        // A start delivered again after the learner's attempts were deleted.
+        .ok_or(Refusal::UnknownButton)?;
     next(
         core,
         who,
@@ -98,6 +108,7 @@ pub async fn start<'a>(
 pub async fn start_click<'a>(
     core: &'a Core,
     who: Learner,
+    interaction: u64,
     own: bool,
     lesson_id: &str,
     version: &str,
@@ -107,7 +118,9 @@ pub async fn start_click<'a>(
         .lesson(lesson_id)
         .and_then(|l| l.quiz.as_ref().map(|q| (l, q)))
     {
-        Some((_, quiz)) if quiz.version == version => start(core, who, lesson_id, own).await,
+        Some((_, quiz)) if quiz.version == version => {
+            start(core, who, interaction, lesson_id, own).await
+        }
         Some((lesson, _)) => Err(Refusal::StaleQuiz {
             lesson: lesson.id.clone(),
         }
@@ -169,6 +182,7 @@ pub async fn next_click<'a>(
 pub async fn tick<'a>(
     core: &'a Core,
     who: Learner,
+    interaction: u64,
     lesson_id: &str,
     version: &str,
     objective: &str,
@@ -192,7 +206,7 @@ pub async fn tick<'a>(
         return Err(Refusal::NotMastered.into());
     }
     core.store
-        .set_mark(who.id, &lesson.id, objective, true)
+        .tick(interaction, who.id, &lesson.id, objective, true)
         .await
         .map_err(error::save)?;
     Ok(MasteryTicked { objective: o })

@@ -98,9 +98,7 @@ where
             Ok(asked) => {
                 let request = Request {
                     who,
-                    // The console's interactions get ids of their own, far
-                    // above any Discord snowflake of today.
-                    interaction: CONSOLE_IDS + seq,
+                    interaction: fresh_interaction_id(),
                     asked,
                 };
                 let follow = followup
@@ -124,8 +122,25 @@ where
     Ok(())
 }
 
-/// Where the console's interaction ids start.
-const CONSOLE_IDS: u64 = 2_000_000_000_000_000_000;
+/// A fresh interaction id, shaped like Discord's (milliseconds since
+/// Discord's epoch, then 22 bits) and never the same twice, in this process
+/// or another: the store remembers handled ids for an hour, and an id seen
+/// again is taken for a replay.
+pub fn fresh_interaction_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
+    static NEXT: OnceLock<AtomicU64> = OnceLock::new();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(DISCORD_EPOCH_MS, |d| d.as_millis() as u64);
+    // A random start per process keeps two consoles started in the same
+    // millisecond apart.
+    let low = NEXT
+        .get_or_init(|| AtomicU64::new(rand::random()))
+        .fetch_add(1, Ordering::Relaxed);
+    (now_ms.saturating_sub(DISCORD_EPOCH_MS) << 22) | (low & 0x3F_FFFF)
+}
 
 enum Parsed {
     Asked(Result<Asked, Refusal>),

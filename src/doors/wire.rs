@@ -39,7 +39,7 @@ impl ConsoleUser {
 
 fn base(user: &ConsoleUser, kind: u8, seq: u64) -> Value {
     json!({
-        "id": (2_000_000_000_000_000_000u64 + seq).to_string(),
+        "id": super::console::fresh_interaction_id().to_string(),
         "application_id": APPLICATION_ID,
         "type": kind,
         "channel_id": CHANNEL_ID,

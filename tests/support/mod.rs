@@ -6,6 +6,7 @@ pub mod fake_discord;
 pub mod fixtures;
 pub mod load;
 pub mod process;
+pub mod round_trips;
 pub mod tcp_proxy;
 
 use std::path::Path;

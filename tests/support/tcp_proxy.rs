@@ -12,6 +12,8 @@ pub struct TcpProxy {
     pub addr: SocketAddr,
     /// `true` while the link is cut: live connections drop, new ones close at once.
     cut: Arc<watch::Sender<bool>>,
+    /// How many links are open right now.
+    links: Arc<watch::Sender<usize>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -39,6 +41,9 @@ impl TcpProxy {
         let (cut, _) = watch::channel(false);
         let cut = Arc::new(cut);
         let state = cut.clone();
+        let (links, _) = watch::channel(0usize);
+        let links = Arc::new(links);
+        let open = links.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((mut client, _)) = listener.accept().await else {
@@ -49,23 +54,38 @@ impl TcpProxy {
                     drop(client);
                     continue;
                 }
+                let open = open.clone();
                 tokio::spawn(async move {
                     let Ok(mut server) = TcpStream::connect(upstream).await else {
                         return;
                     };
+                    open.send_modify(|n| *n += 1);
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
                         _ = down.wait_for(|cut| *cut) => {}
                     }
+                    drop((client, server));
+                    open.send_modify(|n| *n -= 1);
                 });
             }
         });
-        TcpProxy { addr, cut, task }
+        TcpProxy {
+            addr,
+            cut,
+            links,
+            task,
+        }
     }
 
     /// Drops every live connection and refuses new ones.
     pub fn cut(&self) {
         self.cut.send_replace(true);
+    }
+
+    /// Waits until every link the proxy carried is closed (after [`Self::cut`]).
+    pub async fn all_links_closed(&self) {
+        let mut links = self.links.subscribe();
+        let _ = links.wait_for(|n| *n == 0).await;
     }
 
     /// Lets connections through again.

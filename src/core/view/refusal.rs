@@ -86,13 +86,12 @@ pub fn refusal(catalog: &Catalog, who: Learner, refusal: &Refusal) -> CreateInte
     }
 }
 
-/// The answer to our failure: nothing changed (or: saved, not shown), try again.
+/// The answer to our failure: nothing changed, try again.
 pub fn failure(catalog: &Catalog, failure: &Failure) -> CreateInteractionResponse {
     let texts = &catalog.texts;
     notice(match failure {
         Failure::Load(_) => texts.load_failed.as_str(),
         Failure::Save(_) => texts.save_failed.as_str(),
-        Failure::SavedNotShown(_) => texts.saved_but_not_shown.as_str(),
     })
 }
 
