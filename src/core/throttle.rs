@@ -39,8 +39,10 @@
 //! # Cost
 //! The hot path is governor's: a read lock on one shard of its `DashMap`
 //! and a compare-and-swap, plus one atomic load of the learner count (kept
-//! beside governor's store). The pass takes its own lock,
-//! which admissions never wait for. Nothing is held across an `.await`.
+//! beside governor's store). The pass takes its own lock, which admissions
+//! never wait for: a thread that finds a pass under way carries on, and
+//! the learners it adds meanwhile are counted for the next one. Nothing is
+//! held across an `.await`.
 //!
 //! # Time
 //! The throttle reads time from a [`Clock`]: [`SystemClock`] (monotonic
