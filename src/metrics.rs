@@ -1,7 +1,8 @@
-//! Prometheus metrics, hand-rolled with atomics: no registry, no locks.
+//! Prometheus metrics, kept by the official Rust client (`prometheus-client`).
 //!
 //! Both Discord doors record every interaction here and serve
-//! [`Metrics::render`] on `GET /metrics` (text format 0.0.4):
+//! [`Metrics::render`] on `GET /metrics`, in the Prometheus text format
+//! 0.0.4 ([`CONTENT_TYPE`]):
 //!
 //! - `tutorbot_interactions_total{kind, outcome}`: interactions by kind
 //!   (`ping`, `command`, `autocomplete`, `component`, `modal`, `other`) and
@@ -20,14 +21,37 @@
 //! - `tutorbot_delivery_errors_total`: answers Discord did not accept
 //!   (gateway door: the callback failed).
 //! - `tutorbot_interactions_in_flight`: interactions being handled now.
+//! - `tutorbot_gateway_shards_connected`: gateway shards connected to
+//!   Discord now; absent until the gateway door first reports (a process
+//!   that serves only the HTTP endpoint has no shards to count).
+//!
+//! # Why the handles
+//! The registry owns the metrics and renders them; [`Metrics`] also keeps a
+//! handle (a shared `Arc`) to each labelled series, made once in
+//! [`Metrics::new`]. So recording is one atomic add (a counter) or one
+//! short uncontended lock (the histogram), never a label lookup, and every
+//! series is on `/metrics` from the start, at zero, as dashboards expect.
+//!
+//! # Reading it back
+//! Tests and `/healthz` read counts back through [`Metrics::count`] and its
+//! siblings, from the same handles the registry renders.
 
-use std::fmt::Write as _;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
+use prometheus_client::encoding::{prometheus_text, EncodeLabelSet};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 use serenity::all::Interaction;
 
 use crate::core::Outcome;
+
+/// The `Content-Type` of [`Metrics::render`]'s text (Prometheus text format
+/// 0.0.4, UTF-8).
+pub const CONTENT_TYPE: &str = prometheus_text::CONTENT_TYPE;
 
 /// What kind of interaction (the `kind` label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,10 +94,6 @@ impl Kind {
             Kind::Modal => "modal",
             Kind::Other => "other",
         }
-    }
-
-    fn index(self) -> usize {
-        self as usize
     }
 }
 
@@ -134,10 +154,6 @@ impl Rejection {
             Rejection::Overloaded => "overloaded",
         }
     }
-
-    fn index(self) -> usize {
-        self as usize
-    }
 }
 
 /// Upper bounds of the latency histogram, in seconds.
@@ -145,183 +161,200 @@ pub const LATENCY_BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 ];
 
-/// Every counter both doors keep. Share it in an `Arc`.
-#[derive(Debug, Default)]
+/// The labels of `tutorbot_interactions_total`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct InteractionLabels {
+    kind: &'static str,
+    outcome: &'static str,
+}
+
+/// The label of `tutorbot_rejected_requests_total`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct RejectionLabels {
+    reason: &'static str,
+}
+
+/// Every metric both doors keep. Share it in an `Arc`.
+#[derive(Debug)]
 pub struct Metrics {
-    interactions: [[AtomicU64; 3]; 6],
-    /// Per-bucket (not cumulative) counts; the last one is `+Inf`.
-    latency: [AtomicU64; LATENCY_BUCKETS.len() + 1],
-    latency_sum_nanos: AtomicU64,
-    database_errors: AtomicU64,
-    rejected: [AtomicU64; Rejection::ALL.len()],
-    duplicates: AtomicU64,
-    delivery_errors: AtomicU64,
-    in_flight: AtomicI64,
-    shards_connected: AtomicI64,
+    /// What `/metrics` renders. Behind a lock only so that a metric can be
+    /// registered after start (the shards gauge); recording never takes it.
+    registry: Mutex<Registry>,
+    /// Handles into `tutorbot_interactions_total`, by [`Kind`] then outcome.
+    interactions: [[Counter; 3]; 6],
+    latency: Histogram,
+    database_errors: Counter,
+    /// Handles into `tutorbot_rejected_requests_total`, by [`Rejection`].
+    rejected: [Counter; 6],
+    duplicates: Counter,
+    delivery_errors: Counter,
+    in_flight: Gauge,
+    /// Registered by the first [`Metrics::set_shards_connected`].
+    shards_connected: OnceLock<Gauge>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Metrics {
     pub fn new() -> Self {
-        Self::default()
+        let mut registry = Registry::default();
+
+        // Help texts without their final period: the registry adds one.
+        let interactions_family = Family::<InteractionLabels, Counter>::default();
+        registry.register(
+            "tutorbot_interactions",
+            "Interactions answered, by kind and outcome",
+            interactions_family.clone(),
+        );
+        let interactions = Kind::ALL.map(|kind| {
+            OUTCOMES.map(|outcome| {
+                interactions_family.get_or_create_owned(&InteractionLabels {
+                    kind: kind.label(),
+                    outcome: outcome_label(outcome),
+                })
+            })
+        });
+
+        let latency = Histogram::new(LATENCY_BUCKETS);
+        registry.register(
+            "tutorbot_interaction_duration_seconds",
+            "Time from receiving an interaction to its first answer",
+            latency.clone(),
+        );
+
+        let database_errors = Counter::default();
+        registry.register(
+            "tutorbot_database_errors",
+            "Interactions that failed on the database, and failed health checks",
+            database_errors.clone(),
+        );
+        let duplicates = Counter::default();
+        registry.register(
+            "tutorbot_duplicate_interactions",
+            "Interactions delivered more than once and answered once",
+            duplicates.clone(),
+        );
+        let delivery_errors = Counter::default();
+        registry.register(
+            "tutorbot_delivery_errors",
+            "Answers Discord did not accept",
+            delivery_errors.clone(),
+        );
+
+        let rejected_family = Family::<RejectionLabels, Counter>::default();
+        registry.register(
+            "tutorbot_rejected_requests",
+            "HTTP requests refused before the core, by reason",
+            rejected_family.clone(),
+        );
+        let rejected = Rejection::ALL.map(|why| {
+            rejected_family.get_or_create_owned(&RejectionLabels {
+                reason: why.label(),
+            })
+        });
+
+        let in_flight = Gauge::default();
+        registry.register(
+            "tutorbot_interactions_in_flight",
+            "Interactions being handled now",
+            in_flight.clone(),
+        );
+
+        Metrics {
+            registry: Mutex::new(registry),
+            interactions,
+            latency,
+            database_errors,
+            rejected,
+            duplicates,
+            delivery_errors,
+            in_flight,
+            shards_connected: OnceLock::new(),
+        }
     }
 
     /// One interaction answered by the core, and how long it took.
     pub fn interaction(&self, kind: Kind, outcome: Outcome, elapsed: Duration) {
-        self.interactions[kind.index()][outcome_index(outcome)].fetch_add(1, Relaxed);
+        self.interactions[kind as usize][outcome_index(outcome)].inc();
         if outcome == Outcome::Failed {
-            self.database_errors.fetch_add(1, Relaxed);
+            self.database_errors.inc();
         }
-        let seconds = elapsed.as_secs_f64();
-        let bucket = LATENCY_BUCKETS
-            .iter()
-            .position(|upper| seconds <= *upper)
-            .unwrap_or(LATENCY_BUCKETS.len());
-        self.latency[bucket].fetch_add(1, Relaxed);
-        let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
-        self.latency_sum_nanos.fetch_add(nanos, Relaxed);
+        self.latency.observe(elapsed.as_secs_f64());
     }
 
     /// A database check (`/healthz`) that failed.
     pub fn database_error(&self) {
-        self.database_errors.fetch_add(1, Relaxed);
+        self.database_errors.inc();
     }
 
     pub fn rejected(&self, why: Rejection) {
-        self.rejected[why.index()].fetch_add(1, Relaxed);
+        self.rejected[why as usize].inc();
     }
 
     pub fn duplicate(&self) {
-        self.duplicates.fetch_add(1, Relaxed);
+        self.duplicates.inc();
     }
 
     pub fn delivery_error(&self) {
-        self.delivery_errors.fetch_add(1, Relaxed);
+        self.delivery_errors.inc();
     }
 
     /// Counts one interaction in flight until the guard is dropped.
     pub fn in_flight(&self) -> InFlightGauge<'_> {
-        self.in_flight.fetch_add(1, Relaxed);
+        self.in_flight.inc();
         InFlightGauge(self)
     }
 
-    /// How many gateway shards of this process are connected now.
+    /// How many gateway shards are connected to Discord now
+    /// (`tutorbot_gateway_shards_connected`).
     pub fn set_shards_connected(&self, n: i64) {
-        self.shards_connected.store(n, Relaxed);
+        self.shards_connected
+            .get_or_init(|| {
+                let gauge = Gauge::default();
+                self.registry().register(
+                    "tutorbot_gateway_shards_connected",
+                    "Gateway shards connected to Discord now",
+                    gauge.clone(),
+                );
+                gauge
+            })
+            .set(n);
     }
 
     /// How many interactions of this kind ended with this outcome.
     pub fn count(&self, kind: Kind, outcome: Outcome) -> u64 {
-        self.interactions[kind.index()][outcome_index(outcome)].load(Relaxed)
+        self.interactions[kind as usize][outcome_index(outcome)].get()
     }
 
     pub fn rejections(&self, why: Rejection) -> u64 {
-        self.rejected[why.index()].load(Relaxed)
+        self.rejected[why as usize].get()
     }
 
     pub fn duplicates(&self) -> u64 {
-        self.duplicates.load(Relaxed)
+        self.duplicates.get()
     }
 
     pub fn database_errors(&self) -> u64 {
-        self.database_errors.load(Relaxed)
+        self.database_errors.get()
     }
 
-    /// The Prometheus text exposition (format 0.0.4).
+    /// The Prometheus text exposition (format 0.0.4, see [`CONTENT_TYPE`]).
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(4096);
-        let _ = writeln!(
-            out,
-            "# HELP tutorbot_interactions_total Interactions answered, by kind and outcome.\n\
-             # TYPE tutorbot_interactions_total counter"
-        );
-        for kind in Kind::ALL {
-            for outcome in OUTCOMES {
-                let _ = writeln!(
-                    out,
-                    "tutorbot_interactions_total{{kind=\"{}\",outcome=\"{}\"}} {}",
-                    kind.label(),
-                    outcome_label(outcome),
-                    self.count(kind, outcome)
-                );
-            }
+        // Writing into a `String` cannot fail; if the encoder ever reports
+        // an error, the scrape gets what was written rather than a panic.
+        if let Err(e) = prometheus_text::encode(&mut out, &self.registry()) {
+            tracing::error!(error = %e, "metrics: encoding failed");
         }
-
-        let _ = writeln!(
-            out,
-            "# HELP tutorbot_interaction_duration_seconds Time from receiving an interaction to its first answer.\n\
-             # TYPE tutorbot_interaction_duration_seconds histogram"
-        );
-        let mut cumulative = 0u64;
-        for (i, upper) in LATENCY_BUCKETS.iter().enumerate() {
-            cumulative += self.latency[i].load(Relaxed);
-            let _ = writeln!(
-                out,
-                "tutorbot_interaction_duration_seconds_bucket{{le=\"{upper}\"}} {cumulative}"
-            );
-        }
-        cumulative += self.latency[LATENCY_BUCKETS.len()].load(Relaxed);
-        let _ = writeln!(
-            out,
-            "tutorbot_interaction_duration_seconds_bucket{{le=\"+Inf\"}} {cumulative}"
-        );
-        let sum = self.latency_sum_nanos.load(Relaxed) as f64 / 1e9;
-        let _ = writeln!(out, "tutorbot_interaction_duration_seconds_sum {sum}");
-        let _ = writeln!(
-            out,
-            "tutorbot_interaction_duration_seconds_count {cumulative}"
-        );
-
-        let mut counter = |name: &str, help: &str, value: u64| {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
-            );
-        };
-        counter(
-            "tutorbot_database_errors_total",
-            "Interactions that failed on the database, and failed health checks.",
-            self.database_errors.load(Relaxed),
-        );
-        counter(
-            "tutorbot_duplicate_interactions_total",
-            "Interactions delivered more than once and answered once.",
-            self.duplicates.load(Relaxed),
-        );
-        counter(
-            "tutorbot_delivery_errors_total",
-            "Answers Discord did not accept.",
-            self.delivery_errors.load(Relaxed),
-        );
-
-        let _ = writeln!(
-            out,
-            "# HELP tutorbot_rejected_requests_total HTTP requests refused before the core, by reason.\n\
-             # TYPE tutorbot_rejected_requests_total counter"
-        );
-        for why in Rejection::ALL {
-            let _ = writeln!(
-                out,
-                "tutorbot_rejected_requests_total{{reason=\"{}\"}} {}",
-                why.label(),
-                self.rejections(why)
-            );
-        }
-
-        let _ = writeln!(
-            out,
-            "# HELP tutorbot_interactions_in_flight Interactions being handled now.\n\
-             # TYPE tutorbot_interactions_in_flight gauge\n\
-             tutorbot_interactions_in_flight {}",
-            self.in_flight.load(Relaxed)
-        );
-        let _ = writeln!(
-            out,
-            "# HELP tutorbot_gateway_shards_connected Gateway shards of this process connected now.\n\
-             # TYPE tutorbot_gateway_shards_connected gauge\n\
-             tutorbot_gateway_shards_connected {}",
-            self.shards_connected.load(Relaxed)
-        );
         out
+    }
+
+    fn registry(&self) -> std::sync::MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -330,7 +363,7 @@ pub struct InFlightGauge<'a>(&'a Metrics);
 
 impl Drop for InFlightGauge<'_> {
     fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Relaxed);
+        self.0.in_flight.dec();
     }
 }
 
@@ -368,5 +401,128 @@ mod tests {
             let (_, value) = line.rsplit_once(' ').expect("a value");
             assert!(value.parse::<f64>().is_ok(), "{line}");
         }
+    }
+
+    #[test]
+    fn every_series_is_there_from_the_start_at_zero() {
+        let text = Metrics::new().render();
+        for kind in Kind::ALL {
+            for outcome in OUTCOMES {
+                let line = format!(
+                    "tutorbot_interactions_total{{kind=\"{}\",outcome=\"{}\"}} 0\n",
+                    kind.label(),
+                    outcome_label(outcome)
+                );
+                assert!(text.contains(&line), "{line} in {text}");
+            }
+        }
+        for why in Rejection::ALL {
+            let line = format!(
+                "tutorbot_rejected_requests_total{{reason=\"{}\"}} 0\n",
+                why.label()
+            );
+            assert!(text.contains(&line), "{line} in {text}");
+        }
+        for line in [
+            "tutorbot_database_errors_total 0\n",
+            "tutorbot_duplicate_interactions_total 0\n",
+            "tutorbot_delivery_errors_total 0\n",
+            "tutorbot_interactions_in_flight 0\n",
+            "tutorbot_interaction_duration_seconds_count 0\n",
+        ] {
+            assert!(text.contains(line), "{line} in {text}");
+        }
+    }
+
+    #[test]
+    fn the_handles_follow_the_label_order() {
+        // `interaction` and `rejected` index the handles by discriminant;
+        // the handles were made in `ALL` order.
+        for (i, kind) in Kind::ALL.into_iter().enumerate() {
+            assert_eq!(kind as usize, i);
+        }
+        for (i, why) in Rejection::ALL.into_iter().enumerate() {
+            assert_eq!(why as usize, i);
+        }
+        let m = Metrics::new();
+        m.interaction(Kind::Modal, Outcome::Refused, Duration::ZERO);
+        m.rejected(Rejection::Replay);
+        m.duplicate();
+        m.delivery_error();
+        let text = m.render();
+        assert!(
+            text.contains("tutorbot_interactions_total{kind=\"modal\",outcome=\"refused\"} 1\n")
+        );
+        assert!(text.contains("tutorbot_rejected_requests_total{reason=\"replay\"} 1\n"));
+        assert!(text.contains("tutorbot_duplicate_interactions_total 1\n"));
+        assert!(text.contains("tutorbot_delivery_errors_total 1\n"));
+        assert_eq!(m.count(Kind::Modal, Outcome::Refused), 1);
+        assert_eq!(m.count(Kind::Modal, Outcome::Ok), 0);
+        assert_eq!(m.rejections(Rejection::Replay), 1);
+        assert_eq!(m.duplicates(), 1);
+        assert_eq!(m.database_errors(), 0);
+    }
+
+    #[test]
+    fn the_shards_gauge_appears_once_the_gateway_reports() {
+        let m = Metrics::new();
+        assert!(!m.render().contains("tutorbot_gateway_shards_connected"));
+        m.set_shards_connected(3);
+        assert!(m
+            .render()
+            .contains("\ntutorbot_gateway_shards_connected 3\n"));
+        m.set_shards_connected(0);
+        let text = m.render();
+        assert!(
+            text.contains("\ntutorbot_gateway_shards_connected 0\n"),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches("# TYPE tutorbot_gateway_shards_connected gauge\n")
+                .count(),
+            1,
+            "registered once: {text}"
+        );
+    }
+
+    /// What a text-format 0.0.4 parser requires: every sample belongs to the
+    /// family of the `# TYPE` line before it (a histogram's samples end in
+    /// `_bucket`, `_sum` or `_count`), each family is described once, and
+    /// help texts are single lines.
+    #[test]
+    fn the_text_is_prometheus_text_format_0_0_4() {
+        let m = Metrics::new();
+        m.interaction(Kind::Command, Outcome::Ok, Duration::from_millis(7));
+        m.set_shards_connected(1);
+        let text = m.render();
+        assert!(text.ends_with('\n'));
+        let mut families = std::collections::HashSet::new();
+        let mut current: Option<(String, String)> = None;
+        for line in text.lines() {
+            if let Some(help) = line.strip_prefix("# HELP ") {
+                let (_, help) = help.split_once(' ').expect("a help text");
+                assert!(!help.ends_with(".."), "{line}");
+                continue;
+            }
+            if let Some(ty) = line.strip_prefix("# TYPE ") {
+                let (name, ty) = ty.split_once(' ').expect("a type");
+                assert!(["counter", "gauge", "histogram"].contains(&ty), "{line}");
+                assert!(families.insert(name.to_string()), "{name} twice");
+                current = Some((name.to_string(), ty.to_string()));
+                continue;
+            }
+            assert!(!line.starts_with('#'), "{line}");
+            let (family, ty) = current.as_ref().expect("a sample after its TYPE");
+            let name = line.split(['{', ' ']).next().expect("a name");
+            let belongs = if ty == "histogram" {
+                ["_bucket", "_sum", "_count"]
+                    .iter()
+                    .any(|suffix| name == format!("{family}{suffix}"))
+            } else {
+                name == family
+            };
+            assert!(belongs, "{line} under {family}");
+        }
+        assert_eq!(families.len(), 8, "{text}");
     }
 }

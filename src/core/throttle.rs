@@ -1,39 +1,66 @@
-//! A per-learner throttle: one token bucket per learner id.
+//! A per-learner throttle: `governor`'s keyed GCRA rate limiter, one state
+//! per learner id, with its memory bounded.
 //!
-//! Each learner has a bucket of at most `burst` tokens that refills at
-//! `rate` tokens a second; every command, autocomplete and button click
-//! takes one. A learner who clicks like a human never notices (a burst of
-//! `burst` clicks, then `rate` a second for as long as they like); a client
+//! Each learner may send `burst` interactions at once, then `rate` a second
+//! for as long as they like; every command, autocomplete and button click
+//! counts one. A learner who clicks like a human never notices; a client
 //! firing clicks as fast as it can is answered "slow down" for everything
 //! over that, before anything reaches the store, so one learner cannot take
-//! the database (or the pool's connections) away from everyone else.
+//! the database (or the pool's connections) away from everyone else. A
+//! refused click costs the learner nothing: GCRA only moves a learner's
+//! state when it lets a click through.
+//!
+//! # Why governor
+//! GCRA is a token bucket kept as one number per learner (the theoretical
+//! arrival time of their next click), updated with one compare-and-swap in
+//! a sharded map: no float arithmetic and no lock over the whole map on the
+//! hot path. BENCHMARKS.md ("Libraries against the hand-written code") has
+//! the figures, against the hand-written bucket map it replaced.
 //!
 //! # Bounded memory
-//! A bucket that has refilled to `burst` is the same as no bucket at all (a
-//! learner seen for the first time starts full), so idle buckets can be
-//! dropped without changing any answer. The map holds at most `capacity`
-//! buckets ([`DEFAULT_CAPACITY`]: 100 000, about 4–5 MB): when a new learner
-//! arrives and the map is full, every full bucket is dropped (one pass,
-//! O(capacity)). If that frees less than a quarter of the map (more than
-//! three quarters of `capacity` learners all clicked within the last
-//! `burst / rate` seconds: far beyond what one process serves), the map is
-//! cleared: everyone starts again with a full bucket, so the throttle errs
-//! on the side of serving, briefly. Either way a pass is followed by at
-//! least `capacity / 4` new learners before the next one, so its cost is
-//! amortised to O(1) a call, and the map never holds more than `capacity`.
+//! A learner whose state is indistinguishable from a fresh one (their bucket
+//! has been full for at least one refill interval, `1 / rate` seconds) can be
+//! forgotten without changing any answer: governor's `retain_recent` drops
+//! exactly those. The map holds at most `capacity` learners
+//! ([`DEFAULT_CAPACITY`]: 100 000): when an admission takes it over that (a
+//! new learner arrived at a full map), the idle learners are dropped (one
+//! pass, O(capacity)). If that frees less than a quarter of the map (more
+//! than three quarters of `capacity` learners all clicked within the last
+//! `burst / rate` seconds: far beyond what one process serves), the limiter
+//! starts afresh: everyone gets a full burst again, so the throttle errs on
+//! the side of serving, briefly. Either way a pass is followed by at least
+//! `capacity / 4` new learners before the next one, so its cost is
+//! amortised to O(1) a call.
+//!
+//! The pass runs right after the admission that overfilled the map, so
+//! between calls the map never holds more than `capacity`; during one it may
+//! hold one more per thread admitting a new learner at that instant.
 //!
 //! # Cost
-//! One mutex over the map; what it guards is a hash lookup and a few float
-//! operations, nothing that waits, so it is never held across an `.await`.
+//! The hot path is governor's: a read lock on one shard of its `DashMap`
+//! and a compare-and-swap, plus one atomic load of the learner count (kept
+//! beside governor's store). The pass takes its own lock, which admissions
+//! never wait for: a thread that finds a pass under way carries on, and
+//! the learners it adds meanwhile are counted for the next one. Nothing is
+//! held across an `.await`.
 //!
 //! # Time
 //! The throttle reads time from a [`Clock`]: [`SystemClock`] (monotonic
 //! `std::time::Instant`) in service, a [`ManualClock`] in tests, which
-//! moves only when told to, so tests need no sleeps.
+//! moves only when told to, so tests need no sleeps. Governor reads the
+//! same clock through a small adapter.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::cell::Cell;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, TryLockError};
 use std::time::{Duration, Instant};
+
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::keyed::{DashMapStateStore, ShrinkableKeyedStateStore};
+use governor::state::StateStore;
+use governor::{Quota, RateLimiter};
 
 use crate::store::LearnerId;
 
@@ -83,27 +110,87 @@ impl Clock for ManualClock {
     }
 }
 
-/// One learner's tokens, as of `at`.
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    at: Instant,
+/// A [`Clock`] as governor reads time (`std::time::Instant` is one of its
+/// clock readings).
+#[derive(Clone)]
+struct GovernorClock(Arc<dyn Clock>);
+
+impl governor::clock::Clock for GovernorClock {
+    type Instant = Instant;
+
+    fn now(&self) -> Instant {
+        self.0.now()
+    }
 }
 
-/// Token buckets per learner (see the module docs). Share it in an `Arc`.
+/// The learners' states: governor's own `DashMap` store, and how many
+/// learners it holds, counted as they arrive. `DashMap::len` locks every
+/// shard in turn; the count is one atomic load, so every admission can
+/// afford to check the bound.
+#[derive(Default)]
+struct Learners {
+    states: DashMapStateStore<LearnerId>,
+    /// Exact after a pass; in between, two threads bringing the same new
+    /// learner at once may both count them, which only brings the next pass
+    /// a little earlier.
+    count: AtomicUsize,
+}
+
+/// The store governor's limiter is built on: it shares [`Learners`] with
+/// the [`Throttle`], which counts, prunes and clears them.
+#[derive(Clone)]
+struct SharedLearners(Arc<Learners>);
+
+impl StateStore for SharedLearners {
+    type Key = LearnerId;
+
+    fn measure_and_replace<T, F, E>(&self, key: &LearnerId, f: F) -> Result<T, E>
+    where
+        F: Fn(Option<Nanos>) -> Result<(T, Nanos), E>,
+    {
+        // A learner's first measurement finds no state: that is an arrival.
+        let arrived = Cell::new(false);
+        let result = self.0.states.measure_and_replace(key, |state| {
+            arrived.set(arrived.get() | state.is_none());
+            f(state)
+        });
+        if arrived.get() {
+            self.0.count.fetch_add(1, Relaxed);
+        }
+        result
+    }
+}
+
+impl ShrinkableKeyedStateStore<LearnerId> for SharedLearners {
+    fn retain_recent(&self, drop_below: Nanos) {
+        ShrinkableKeyedStateStore::retain_recent(&self.0.states, drop_below);
+    }
+
+    fn shrink_to_fit(&self) {
+        self.0.states.shrink_to_fit();
+    }
+
+    fn len(&self) -> usize {
+        self.0.states.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.states.is_empty()
+    }
+}
+
+/// Per-learner rate limits (see the module docs). Share it in an `Arc`.
 pub struct Throttle {
-    burst: f64,
-    rate: f64,
     capacity: usize,
-    clock: Arc<dyn Clock>,
-    buckets: Mutex<HashMap<LearnerId, Bucket>>,
+    limiter: RateLimiter<LearnerId, SharedLearners, GovernorClock, NoOpMiddleware<Instant>>,
+    learners: Arc<Learners>,
+    /// Held by the one thread making room; the others carry on.
+    pass: Mutex<()>,
 }
 
 impl std::fmt::Debug for Throttle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Throttle")
-            .field("burst", &self.burst)
-            .field("rate", &self.rate)
             .field("capacity", &self.capacity)
             .field("tracked", &self.tracked())
             .finish()
@@ -119,64 +206,67 @@ impl Throttle {
 
     /// The same, with the bound on tracked learners and the clock given.
     pub fn with_clock(burst: u32, rate: u32, capacity: usize, clock: Arc<dyn Clock>) -> Self {
+        let at_least_one = |n: u32| NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::per_second(at_least_one(rate)).allow_burst(at_least_one(burst));
+        let learners = Arc::new(Learners::default());
         Throttle {
-            burst: f64::from(burst.max(1)),
-            rate: f64::from(rate.max(1)),
             capacity: capacity.max(1),
-            clock,
-            buckets: Mutex::new(HashMap::new()),
+            limiter: RateLimiter::new(
+                quota,
+                SharedLearners(Arc::clone(&learners)),
+                GovernorClock(clock),
+            ),
+            learners,
+            pass: Mutex::new(()),
         }
     }
 
-    /// Takes one token of `learner`'s bucket: true if there was one (serve
-    /// them), false if they are over the limit (tell them to slow down).
+    /// Counts one interaction of `learner`'s: true if it is within their
+    /// limit (serve them), false if they are over it (tell them to slow
+    /// down).
     pub fn admit(&self, learner: LearnerId) -> bool {
-        let now = self.clock.now();
-        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if buckets.len() >= self.capacity && !buckets.contains_key(&learner) {
-            self.make_room(&mut buckets, now);
+        let admitted = self.limiter.check_key(&learner).is_ok();
+        if self.learners.count.load(Relaxed) > self.capacity {
+            self.make_room();
         }
-        let bucket = buckets.entry(learner).or_insert(Bucket {
-            tokens: self.burst,
-            at: now,
-        });
-        bucket.tokens = self.refilled(bucket, now);
-        bucket.at = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
+        admitted
     }
 
-    /// How many learners have a bucket now.
+    /// How many learners the throttle remembers now.
     pub fn tracked(&self) -> usize {
-        self.buckets.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.learners.states.len()
     }
 
-    /// The bucket's tokens at `now`.
-    fn refilled(&self, bucket: &Bucket, now: Instant) -> f64 {
-        let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
-        (bucket.tokens + elapsed * self.rate).min(self.burst)
-    }
-
-    /// Drops the full buckets; clears the map if that frees less than a
-    /// quarter of it (so the next pass is at least `capacity / 4` new
+    /// Drops the idle learners; forgets everyone if that frees less than a
+    /// quarter of the map (so the next pass is at least `capacity / 4` new
     /// learners away).
-    fn make_room(&self, buckets: &mut HashMap<LearnerId, Bucket>, now: Instant) {
-        let before = buckets.len();
-        buckets.retain(|_, b| self.refilled(b, now) < self.burst);
-        if buckets.len() >= self.capacity - self.capacity / 4 {
+    fn make_room(&self) {
+        let _pass = match self.pass.try_lock() {
+            Ok(pass) => pass,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            // Another thread is making room already.
+            Err(TryLockError::WouldBlock) => return,
+        };
+        let states = &self.learners.states;
+        // Room may have been made while this thread was admitting.
+        if states.len() <= self.capacity {
+            self.learners.count.store(states.len(), Relaxed);
+            return;
+        }
+        let before = states.len();
+        self.limiter.retain_recent();
+        if states.len() >= self.capacity - self.capacity / 4 {
             tracing::warn!(
-                learners = buckets.len(),
+                learners = states.len(),
                 "throttle: too many learners active at once to track; starting afresh"
             );
-            buckets.clear();
+            states.clear();
         }
+        self.limiter.shrink_to_fit();
+        self.learners.count.store(states.len(), Relaxed);
         tracing::debug!(
-            dropped = before - buckets.len(),
-            "throttle: dropped idle buckets"
+            dropped = before.saturating_sub(states.len()),
+            "throttle: dropped idle learners"
         );
     }
 }
@@ -233,21 +323,24 @@ mod tests {
             clock.advance(Duration::from_secs(5));
         }
 
-        // An active learner's bucket survives the pruning of idle ones.
+        // An active learner's state survives the pruning of idle ones.
+        // Governor forgets a learner once their bucket has been full for one
+        // refill interval (here 1 s): the others clicked once, so they are
+        // full after 1 s and forgettable after 2 s; the active learner
+        // emptied a burst of 3, so after 2 s they have 2 clicks, not 3.
         const ACTIVE: u64 = 9_999_999;
-        let t = Throttle::with_clock(2, 1, cap, clock.clone());
-        assert!(t.admit(ACTIVE) && t.admit(ACTIVE) && !t.admit(ACTIVE));
+        let t = Throttle::with_clock(3, 1, cap, clock.clone());
+        assert!((0..3).all(|_| t.admit(ACTIVE)) && !t.admit(ACTIVE));
         for id in 1..cap as u64 {
-            assert!(t.admit(id), "one click each: a token left");
+            assert!(t.admit(id), "one click each: tokens left");
         }
         assert_eq!(t.tracked(), cap);
-        // A second later the others are full again, the active one has one token.
-        clock.advance(Duration::from_secs(1));
+        clock.advance(Duration::from_secs(2));
         assert!(t.admit(5_000_000), "a new learner makes room");
-        assert_eq!(t.tracked(), 2, "only the full buckets were dropped");
+        assert_eq!(t.tracked(), 2, "only the idle learners were dropped");
         assert!(
-            t.admit(ACTIVE) && !t.admit(ACTIVE),
-            "the active learner kept its bucket: one token, not two"
+            t.admit(ACTIVE) && t.admit(ACTIVE) && !t.admit(ACTIVE),
+            "the active learner kept their state: two clicks, not three"
         );
 
         // More learners active at once than the bound: the map starts
