@@ -23,15 +23,11 @@
 //! reported, not fatal). Only loopback traffic. The load average printed
 //! under the table tells a quiet machine from a busy one.
 
-#[allow(dead_code, unused_imports)]
-#[path = "../src/demo/mod.rs"]
-mod demo;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use demo::{DemoConfig, DemoEngine};
+use tutorbot::demo::{self, DemoConfig, DemoEngine};
 
 struct Args {
     reps: usize,

@@ -28,9 +28,7 @@
 //!    client), with per-transaction logs for p50/p99;
 //! 5. prints one table.
 
-// (The fixtures file allows its own dead code.)
-#[path = "../tests/support/fixtures.rs"]
-mod fixtures;
+use tutorbot_testkit::fixtures;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

@@ -40,7 +40,7 @@ use tokio::task::JoinHandle;
 use tutorbot::content::Catalog;
 use tutorbot::core::{Action, ButtonId};
 
-use super::fixtures::{self, Origin};
+use crate::fixtures::{self, Origin};
 
 pub const GUILD: u64 = 1_600_000_000_000_000_001;
 pub const CHANNEL: u64 = 1_600_000_000_000_000_002;

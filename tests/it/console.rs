@@ -1,7 +1,7 @@
 //! The console door, driven through stdin as a learner (or a script) would,
 //! against a real process and a real, fresh Postgres database.
 
-mod support;
+use crate::support;
 
 use support::url_of;
 

@@ -3,7 +3,7 @@
 //! Every flow is asserted on the exact call the bot made to the fake (and,
 //! for ticks, in Postgres).
 
-mod support;
+use crate::support;
 
 use support::{core_answer, id_with_prefix, marks, url_of};
 

@@ -14,7 +14,7 @@
 //! blocking thread and drive the core through the test runtime's handle, so
 //! a failure still shrinks to a minimal input.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fs;

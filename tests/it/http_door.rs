@@ -4,7 +4,7 @@
 //! the exact answer the bot gave (recorded by the fake as the interaction's
 //! callback) and, for ticks, in Postgres.
 
-mod support;
+use crate::support;
 
 use support::{core_answer, id_with_prefix, marks, url_of};
 

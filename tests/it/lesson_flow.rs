@@ -1,6 +1,6 @@
 //! The lesson and checklist flows through the core, on real Postgres.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use sqlx::PgPool;

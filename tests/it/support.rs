@@ -1,38 +1,20 @@
 //! Shared test support: a core on a fresh database, interactions as Discord
-//! sends them, and helpers to read the answers.
-#![allow(dead_code)]
+//! sends them, and helpers to read the answers. The parts benches share
+//! live in the `tutorbot-testkit` crate and are re-exported here, so a test
+//! module reaches everything through `crate::support`.
 
-pub mod fake_discord;
-pub mod fixtures;
-pub mod load;
-pub mod process;
-pub mod tcp_proxy;
-
-use std::path::Path;
-use std::sync::Arc;
+pub use tutorbot_testkit::{
+    catalog, core, fake_discord, fixtures, load, process, prompts_dir, tcp_proxy,
+};
 
 use serde_json::Value;
 use serenity::all::Interaction;
 use sqlx::PgPool;
+use std::sync::Arc;
 use tokio::sync::mpsc;
-use tutorbot::content::Catalog;
+
 use tutorbot::core::{Answer, Core, Followup};
 use tutorbot::doors::wire::{self, ConsoleUser};
-use tutorbot::store::Store;
-
-/// The repository's own prompts/ folder.
-pub fn prompts_dir() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))
-}
-
-pub fn catalog() -> Catalog {
-    Catalog::load(prompts_dir()).unwrap_or_else(|d| panic!("the shipped content must load:\n{d}"))
-}
-
-/// A core over the shipped content and the test's fresh database.
-pub fn core(pool: PgPool) -> Core {
-    Core::new(Arc::new(catalog()), Store::from_pool(pool))
-}
 
 /// Followups recorded on a channel, in order.
 pub fn recorder() -> (Arc<dyn Followup>, mpsc::UnboundedReceiver<Value>) {
