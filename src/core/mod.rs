@@ -19,6 +19,7 @@ pub mod commands;
 pub mod demo;
 pub mod followup;
 pub mod lesson;
+pub mod limits;
 pub mod progress;
 pub mod quiz;
 pub mod throttle;
