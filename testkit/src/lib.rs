@@ -11,6 +11,7 @@
 //! It is a dev-dependency of tutorbot and depends on tutorbot's library in
 //! turn; cargo allows that cycle for dev-dependencies only.
 
+pub mod door;
 pub mod fake_discord;
 pub mod fixtures;
 pub mod load;

@@ -701,15 +701,3 @@ async fn http_refuses_to_start_without_a_valid_public_key() {
         assert!(stderr.contains("DISCORD_PUBLIC_KEY"), "{stderr}");
     }
 }
-
-#[sqlx::test]
-async fn a_quiz_is_playable_end_to_end_through_the_http_door(pool: PgPool) {
-    let door = Door::start(pool.clone()).await;
-    let user = 1_300_000_000_000_000_077;
-    let results = support::play_quiz(&door.fake, door.origin(user), "python-setup", |p| {
-        let door = &door;
-        async move { door.deliver(&p).await }
-    })
-    .await;
-    support::assert_quiz_all_right(&pool, "python-setup", &results).await;
-}

@@ -30,4 +30,5 @@ mod http_door;
 mod lesson_flow;
 mod outage;
 mod quiz_flow;
+mod scenarios;
 mod store;
