@@ -50,8 +50,8 @@ pub const FIELD_VALUE_MAX: usize = 1024;
 pub const FOOTER_TEXT_MAX: usize = 2048;
 /// An embed author's name.
 pub const AUTHOR_NAME_MAX: usize = 256;
-/// Title, description, field names and values, footer and author of one
-/// embed together.
+/// Title, description, field names and values, footer and author together,
+/// summed over every embed of a message.
 pub const EMBED_TOTAL_MAX: usize = 6000;
 /// Embeds in one message.
 pub const EMBEDS_MAX: usize = 10;
@@ -208,13 +208,28 @@ fn check_message(at: &str, body: &Value, found: &mut Vec<Violation>) {
     );
     let embeds = list(body.get("embeds"));
     length(found, join(at, "embeds"), 0, EMBEDS_MAX, embeds.len());
+    let mut total = 0;
     for (i, embed) in embeds.iter().enumerate() {
-        check_embed(&join(at, format!("embeds.{i}")), embed, found);
+        total += check_embed(&join(at, format!("embeds.{i}")), embed, found);
+    }
+    // Discord counts the 6000 over all of a message's embeds together, and
+    // reports it on the list.
+    if total > EMBED_TOTAL_MAX {
+        found.push(Violation {
+            path: join(at, "embeds"),
+            rule: Rule::Length {
+                min: 0,
+                max: EMBED_TOTAL_MAX,
+                found: total,
+            },
+        });
     }
     check_rows(at, list(body.get("components")), found);
 }
 
-fn check_embed(at: &str, embed: &Value, found: &mut Vec<Violation>) {
+/// Checks one embed's parts; returns the characters it counts towards
+/// [`EMBED_TOTAL_MAX`].
+fn check_embed(at: &str, embed: &Value, found: &mut Vec<Violation>) -> usize {
     let parts = [
         ("title", chars(embed.get("title")), EMBED_TITLE_MAX),
         (
@@ -259,8 +274,7 @@ fn check_embed(at: &str, embed: &Value, found: &mut Vec<Violation>) {
         );
         total += name + value;
     }
-    // Discord reports the sum on the embed list, not on one embed.
-    length(found, at.to_string(), 0, EMBED_TOTAL_MAX, total);
+    total
 }
 
 /// Component types that are select menus (string, user, role, mentionable,
@@ -628,7 +642,7 @@ mod tests {
             "fields": fields,
         }]}));
         let found = check(&payload);
-        assert_eq!(paths(&found), vec!["data.embeds.0"]);
+        assert_eq!(paths(&found), vec!["data.embeds"]);
         assert_eq!(
             found[0].rule,
             Rule::Length {
@@ -637,6 +651,15 @@ mod tests {
                 found: EMBED_TITLE_MAX + EMBED_DESCRIPTION_MAX + 3 * (2 + FIELD_VALUE_MAX),
             }
         );
+    }
+
+    #[test]
+    fn the_6000_counts_every_embed_of_a_message_together() {
+        let half = json!({ "description": "d".repeat(EMBED_TOTAL_MAX / 2 + 1) });
+        let one = answer(json!({ "embeds": [half.clone()] }));
+        assert_eq!(check(&one), vec![]);
+        let two = answer(json!({ "embeds": [half.clone(), half] }));
+        assert_eq!(paths(&check(&two)), vec!["data.embeds"]);
     }
 
     #[test]
