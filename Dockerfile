@@ -9,6 +9,7 @@ COPY src src
 COPY migrations migrations
 COPY benches benches
 COPY tests tests
+COPY testkit testkit
 RUN cargo build --release --locked --bin tutorbot
 
 # Run stage: a small image, a non-root user, the binary and the content.

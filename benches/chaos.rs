@@ -41,15 +41,6 @@
 //! 0), p99 and max latency of the answered ones, and the process's peak
 //! memory (VmHWM; the largest of its incarnations).
 
-#[path = "../tests/support/fake_discord.rs"]
-mod fake_discord;
-#[path = "../tests/support/fixtures.rs"]
-mod fixtures;
-#[path = "../tests/support/load.rs"]
-mod load;
-#[path = "../tests/support/process.rs"]
-mod process;
-
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -60,8 +51,9 @@ use serde_json::Value;
 use sqlx::PgPool;
 use tutorbot::content::Catalog;
 
-use load::{check, Load, Script, Tally};
-use process::{BotEnv, BotProcess};
+use tutorbot_testkit::load::{self, check, Load, Script, Tally};
+use tutorbot_testkit::process::{self, BotEnv, BotProcess};
+use tutorbot_testkit::{fake_discord, fixtures};
 
 struct Args {
     kills: usize,

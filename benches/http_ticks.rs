@@ -34,9 +34,7 @@
 //!    (what a door that cost nothing but the signature check would reach if
 //!    it also had to wait for that upsert).
 
-// (The fixtures file allows its own dead code.)
-#[path = "../tests/support/fixtures.rs"]
-mod fixtures;
+use tutorbot_testkit::fixtures;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

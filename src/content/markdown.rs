@@ -3,7 +3,7 @@
 //!
 //! A fenced block with the info string `python run` is an example whose
 //! output the lesson shows; the next fenced block must be `output` and holds
-//! that output. The test suite runs every example (see `tests/examples.rs`).
+//! that output. The test suite runs every example (see `tests/it/examples.rs`).
 
 use std::path::Path;
 

@@ -18,7 +18,6 @@ texts! { Texts;
     stale_lesson: [lesson],
     load_failed: [],
     save_failed: [],
-    saved_but_not_shown: [],
     /// A learner over their throttle's limit (`LEARNER_BURST`, `LEARNER_RATE`).
     slow_down: [],
     /// The core did not answer within the door's deadline (Discord waits 3 s).

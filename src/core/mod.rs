@@ -33,6 +33,7 @@ pub mod demo;
 pub mod error;
 pub mod followup;
 pub mod lesson;
+pub mod limits;
 pub mod progress;
 pub mod quiz;
 pub mod request;

@@ -36,10 +36,9 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use serenity::all::{
-    ApplicationId, CreateInteractionResponse, CreateInteractionResponseFollowup,
-    CreateInteractionResponseMessage, EditInteractionResponse, Interaction,
+    ApplicationId, CreateInteractionResponseFollowup, EditInteractionResponse, Interaction,
 };
-use serenity::builder::{Builder, CreateAllowedMentions};
+use serenity::builder::Builder;
 use serenity::http::{Http, HttpBuilder};
 use tokio::sync::watch;
 
@@ -321,20 +320,9 @@ impl Followup for DiscordFollowup {
     }
 }
 
-/// Discord's limit on a message's content, in characters.
-const CONTENT_LIMIT: usize = 2000;
-
-/// An ephemeral message with `text` (cut to Discord's 2000 characters),
-/// pinging nobody: what a door answers by itself, without the core.
-pub fn notice(text: &str) -> CreateInteractionResponse {
-    let content: String = text.chars().take(CONTENT_LIMIT).collect();
-    CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
-            .content(content)
-            .ephemeral(true)
-            .allowed_mentions(CreateAllowedMentions::new()),
-    )
-}
+/// What a door answers by itself, without the core (too long, busy): the
+/// core's own ephemeral notice, pinging nobody and cut to Discord's limit.
+pub use crate::core::view::notice;
 
 #[cfg(test)]
 mod tests {
@@ -415,13 +403,13 @@ mod tests {
 
     #[test]
     fn a_notice_is_ephemeral_pings_nobody_and_fits_discord() {
-        let long = "é".repeat(CONTENT_LIMIT + 10);
+        let long = "é".repeat(crate::core::limits::CONTENT_MAX + 10);
         let json = serde_json::to_value(notice(&long)).unwrap();
         assert_eq!(json["type"], 4);
         assert_eq!(json["data"]["flags"], 64, "ephemeral");
         assert_eq!(
             json["data"]["content"].as_str().unwrap().chars().count(),
-            CONTENT_LIMIT
+            crate::core::limits::CONTENT_MAX
         );
         assert_eq!(
             json["data"]["allowed_mentions"]["parse"],

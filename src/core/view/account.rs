@@ -5,6 +5,7 @@ use serenity::all::{ButtonStyle, CreateEmbed, CreateInteractionResponse};
 use super::{button, id, notice, notice_with, truncate, COLOUR};
 use crate::content::Catalog;
 use crate::core::button::Action;
+use crate::core::limits;
 use crate::core::request::Learner;
 use crate::store::LearnerData;
 
@@ -80,7 +81,7 @@ pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInt
     out.push(texts.my_data_footer.as_str().to_string());
     let embed = CreateEmbed::new()
         .title(texts.my_data_title.as_str())
-        .description(truncate(&out.join("\n"), 4096))
+        .description(truncate(&out.join("\n"), limits::EMBED_DESCRIPTION_MAX))
         .colour(COLOUR);
     CreateInteractionResponse::Message(super::message().embed(embed).ephemeral(true))
 }

@@ -7,6 +7,7 @@ use serenity::all::{CreateEmbed, CreateEmbedFooter, EditInteractionResponse};
 use super::{truncate, COLOUR};
 use crate::content::DemoTexts;
 use crate::core::demo::Report;
+use crate::core::limits;
 use crate::core::request::DemoKind;
 use crate::demo::{self as engine, ChartOptions, Progress, Run, RunKind};
 
@@ -166,8 +167,11 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
         description.push(format!("```\n{}\n```", engine::render(run, &options)));
     }
     CreateEmbed::new()
-        .title(truncate(&title(t, kind), 256))
-        .description(truncate(&description.join("\n"), 4096))
+        .title(truncate(&title(t, kind), limits::EMBED_TITLE_MAX))
+        .description(truncate(
+            &description.join("\n"),
+            limits::EMBED_DESCRIPTION_MAX,
+        ))
         .field(t.field_python.as_str(), python.as_str(), false)
         .field(t.field_rust.as_str(), rust.as_str(), false)
         .footer(CreateEmbedFooter::new(t.footer.fill(&[("delay", &delay)])))

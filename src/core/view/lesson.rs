@@ -12,6 +12,7 @@ use crate::content::{Catalog, Lesson};
 use crate::core::button::Action;
 use crate::core::checklist::ChecklistShown;
 use crate::core::lesson::SectionShown;
+use crate::core::limits;
 use crate::core::request::Learner;
 
 /// The row under every lesson view: checklist (or back to reading), quiz.
@@ -126,7 +127,7 @@ pub fn checklist(
     let embed = CreateEmbed::new()
         .author(CreateEmbedAuthor::new(&lesson.title))
         .title(texts.checklist_title.as_str())
-        .description(truncate(&lines.join("\n"), 4096))
+        .description(truncate(&lines.join("\n"), limits::EMBED_DESCRIPTION_MAX))
         .colour(if complete { COLOUR_DONE } else { COLOUR });
     let buttons = lesson
         .objectives
@@ -161,7 +162,10 @@ pub fn checklist(
 pub fn suggestions(catalog: &Catalog, typed: &str) -> CreateInteractionResponse {
     let mut choices = CreateAutocompleteResponse::new();
     for lesson in catalog.search(typed) {
-        choices = choices.add_string_choice(truncate(&lesson.title, 100), lesson.id.clone());
+        choices = choices.add_string_choice(
+            truncate(&lesson.title, limits::CHOICE_TEXT_MAX),
+            lesson.id.clone(),
+        );
     }
     CreateInteractionResponse::Autocomplete(choices)
 }

@@ -20,6 +20,7 @@ use serenity::all::{
 };
 
 use super::button::{Action, ButtonId};
+use super::limits;
 use super::request::Learner;
 use crate::content::{Lesson, Quiz};
 
@@ -28,9 +29,7 @@ pub const COLOUR: u32 = 0x5865F2;
 /// Green, for a completed checklist.
 pub const COLOUR_DONE: u32 = 0x57F287;
 
-/// Discord allows 5 buttons a row and 5 rows a message.
-pub const BUTTONS_PER_ROW: usize = 5;
-pub const ROWS_MAX: usize = 5;
+pub use super::limits::{BUTTONS_PER_ROW, ROWS_MAX};
 
 /// Every message the core draws starts here: allowed mentions none, so no
 /// text (a teacher's lesson included) can ever ping anyone.
@@ -45,14 +44,18 @@ pub fn edit() -> EditInteractionResponse {
 
 /// A short ephemeral answer that changes nothing.
 pub fn notice(text: &str) -> CreateInteractionResponse {
-    CreateInteractionResponse::Message(message().content(truncate(text, 2000)).ephemeral(true))
+    CreateInteractionResponse::Message(
+        message()
+            .content(truncate(text, limits::CONTENT_MAX))
+            .ephemeral(true),
+    )
 }
 
 /// A short ephemeral answer with buttons (e.g. "start again").
 pub fn notice_with(text: &str, buttons: Vec<CreateButton>) -> CreateInteractionResponse {
     CreateInteractionResponse::Message(
         message()
-            .content(truncate(text, 2000))
+            .content(truncate(text, limits::CONTENT_MAX))
             .components(rows(buttons))
             .ephemeral(true),
     )
@@ -98,7 +101,7 @@ pub fn rows(buttons: Vec<CreateButton>) -> Vec<CreateActionRow> {
 /// A button with a label cut to Discord's 80 characters.
 pub fn button(custom_id: String, label: &str, style: ButtonStyle) -> CreateButton {
     CreateButton::new(custom_id)
-        .label(truncate(label, 80))
+        .label(truncate(label, limits::BUTTON_LABEL_MAX))
         .style(style)
 }
 

@@ -4,6 +4,7 @@ use serenity::all::{CreateEmbed, CreateInteractionResponse};
 
 use super::{bar, truncate, COLOUR};
 use crate::content::Catalog;
+use crate::core::limits;
 use crate::core::progress::ProgressReport;
 
 /// `/progress`: one line a lesson, counting only objectives the lesson has now.
@@ -47,7 +48,7 @@ pub fn progress(catalog: &Catalog, report: &ProgressReport) -> CreateInteraction
     lines.push(texts.progress_demos.fill(&[("count", &report.demos)]));
     let embed = CreateEmbed::new()
         .title(texts.progress_title.as_str())
-        .description(truncate(&lines.join("\n\n"), 4096))
+        .description(truncate(&lines.join("\n\n"), limits::EMBED_DESCRIPTION_MAX))
         .colour(COLOUR);
     CreateInteractionResponse::Message(super::message().embed(embed).ephemeral(true))
 }
@@ -71,7 +72,7 @@ pub fn help(catalog: &Catalog) -> CreateInteractionResponse {
         .title(texts.help_title.as_str())
         .description(truncate(
             &texts.help_body.fill(&[("lessons", &lessons)]),
-            4096,
+            limits::EMBED_DESCRIPTION_MAX,
         ))
         .colour(COLOUR);
     CreateInteractionResponse::Message(super::message().embed(embed).ephemeral(true))

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::content::{Catalog, Lesson, Quiz};
 use crate::core::button::Action;
+use crate::core::limits;
 use crate::core::quiz::{choice_order, score_on, MasteryTicked, QuizAt, QuizStats, QuizStep};
 use crate::core::request::Learner;
 
@@ -122,7 +123,7 @@ fn feedback(
         lines.push(texts.quiz_already_answered.as_str().to_string());
     }
     let embed = question_embed(catalog, at.lesson, at.quiz, index, answered)
-        .description(truncate(&lines.join("\n"), 4096));
+        .description(truncate(&lines.join("\n"), limits::EMBED_DESCRIPTION_MAX));
     let choices = choice_order(at.attempt.seed, index, q.choices.len())
         .into_iter()
         .map(|ci| {
@@ -136,7 +137,7 @@ fn feedback(
             };
             // Disabled buttons still need distinct ids.
             CreateButton::new(format!("done:{ci}"))
-                .label(truncate(&c.text, 80))
+                .label(truncate(&c.text, limits::BUTTON_LABEL_MAX))
                 .style(style)
                 .disabled(true)
         })
@@ -243,7 +244,7 @@ fn results(
     let embed = CreateEmbed::new()
         .author(CreateEmbedAuthor::new(&lesson.title))
         .title(texts.quiz_results_title.as_str())
-        .description(truncate(&lines.join("\n"), 4096))
+        .description(truncate(&lines.join("\n"), limits::EMBED_DESCRIPTION_MAX))
         .colour(if all_right { COLOUR_DONE } else { COLOUR });
     show(true, None, embed, rows)
 }
@@ -300,7 +301,7 @@ pub fn stats(catalog: &Catalog, stats: &QuizStats) -> CreateInteractionResponse 
                 .quiz_stats_title
                 .fill(&[("lesson", &stats.lesson.title)]),
         )
-        .description(truncate(&lines.join("\n\n"), 4096))
+        .description(truncate(&lines.join("\n\n"), limits::EMBED_DESCRIPTION_MAX))
         .colour(COLOUR);
     CreateInteractionResponse::Message(super::message().embed(embed).ephemeral(true))
 }

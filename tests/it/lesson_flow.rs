@@ -1,84 +1,14 @@
-//! The lesson and checklist flows through the core, on real Postgres.
+//! The lesson and checklist flows through the core, on real Postgres. The
+//! flows a learner takes through every door (open a lesson, a section, the
+//! checklist, tick) are written once in `scenarios.rs`; here are the rules
+//! checked at the core.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use sqlx::PgPool;
 use support::*;
 use tutorbot::core::Outcome;
-
-#[sqlx::test]
-async fn lesson_opens_on_its_first_section_ephemerally_with_a_button_for_every_section(
-    pool: PgPool,
-) {
-    let core = core(pool);
-    let ada = Learner::new("ada");
-    let (answer, r) = ask(&core, &ada.lesson("async")).await;
-    assert_eq!(answer.outcome, Outcome::Ok);
-    assert!(is_ephemeral(&r), "{r:#}");
-    let lesson = core.catalog.lesson("async").unwrap();
-    assert!(text(&r).contains(&lesson.summary));
-    assert_eq!(
-        r["data"]["embeds"][0]["title"],
-        lesson.sections[0].title.as_str()
-    );
-    let ids: Vec<_> = buttons(&r).into_iter().map(|b| b.0).collect();
-    for s in &lesson.sections {
-        assert!(
-            ids.iter().any(|id| id.ends_with(&format!(":{}", s.id))),
-            "no button for {}",
-            s.id
-        );
-    }
-    assert!(ids.iter().all(|id| id.len() <= 100));
-}
-
-#[sqlx::test]
-async fn a_section_button_updates_the_message_in_place(pool: PgPool) {
-    let core = core(pool);
-    let ada = Learner::new("ada");
-    let (_, r) = ask(&core, &ada.lesson("async")).await;
-    let lesson = core.catalog.lesson("async").unwrap();
-    let (_, r) = ask(&core, &ada.click(&button(&r, &lesson.sections[2].title))).await;
-    assert_eq!(r["type"], 7, "UpdateMessage");
-    assert_eq!(
-        r["data"]["embeds"][0]["title"],
-        lesson.sections[2].title.as_str()
-    );
-}
-
-#[sqlx::test]
-async fn ticking_objectives_turns_them_green_and_completing_all_says_so(pool: PgPool) {
-    let core = core(pool);
-    let ada = Learner::new("ada");
-    let (_, r) = ask(&core, &ada.lesson("python-setup")).await;
-    let (_, mut r) = ask(&core, &ada.click(&button(&r, "checklist"))).await;
-    let lesson = core.catalog.lesson("python-setup").unwrap();
-    for (i, o) in lesson.objectives.iter().enumerate() {
-        assert!(
-            !text(&r).contains("completed"),
-            "not complete before the last tick"
-        );
-        let label = format!("{}. ", i + 1);
-        let id = button(&r, &label);
-        assert!(id.ends_with(&format!("{}:1", o.id)), "{id}");
-        let (answer, next) = ask(&core, &ada.click(&id)).await;
-        assert_eq!(answer.outcome, Outcome::Ok);
-        assert_eq!(next["type"], 7);
-        let (_, _, style) = buttons(&next)
-            .into_iter()
-            .find(|b| b.0.contains(&format!(":{}:", o.id)))
-            .unwrap();
-        assert_eq!(style, 3, "a ticked objective is green");
-        r = next;
-    }
-    assert!(text(&r).contains("completed"), "{}", text(&r));
-    let mut ticked = core.store.ticked(ada.id(), "python-setup").await.unwrap();
-    ticked.sort();
-    let mut all: Vec<_> = lesson.objectives.iter().map(|o| o.id.clone()).collect();
-    all.sort();
-    assert_eq!(ticked, all);
-}
 
 #[sqlx::test]
 async fn a_tick_clicked_twice_counts_once(pool: PgPool) {

@@ -1,39 +1,20 @@
 //! Shared test support: a core on a fresh database, interactions as Discord
-//! sends them, and helpers to read the answers.
-#![allow(dead_code)]
+//! sends them, and helpers to read the answers. The parts benches share
+//! live in the `tutorbot-testkit` crate and are re-exported here, so a test
+//! module reaches everything through `crate::support`.
 
-pub mod fake_discord;
-pub mod fixtures;
-pub mod load;
-pub mod process;
-pub mod round_trips;
-pub mod tcp_proxy;
-
-use std::path::Path;
-use std::sync::Arc;
+pub use tutorbot_testkit::{
+    catalog, core, fake_discord, fixtures, load, process, prompts_dir, round_trips, tcp_proxy,
+};
 
 use serde_json::Value;
 use serenity::all::Interaction;
 use sqlx::PgPool;
+use std::sync::Arc;
 use tokio::sync::mpsc;
-use tutorbot::content::Catalog;
+
 use tutorbot::core::{Answer, Core, Followup};
 use tutorbot::doors::wire::{self, ConsoleUser};
-use tutorbot::store::Store;
-
-/// The repository's own prompts/ folder.
-pub fn prompts_dir() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))
-}
-
-pub fn catalog() -> Catalog {
-    Catalog::load(prompts_dir()).unwrap_or_else(|d| panic!("the shipped content must load:\n{d}"))
-}
-
-/// A core over the shipped content and the test's fresh database.
-pub fn core(pool: PgPool) -> Core {
-    Core::new(Arc::new(catalog()), Store::from_pool(pool))
-}
 
 /// Followups recorded on a channel, in order.
 pub fn recorder() -> (Arc<dyn Followup>, mpsc::UnboundedReceiver<Value>) {
@@ -191,85 +172,4 @@ pub fn id_with_prefix(message: &Value, prefix: &str) -> Vec<String> {
         .into_iter()
         .filter(|id| id.starts_with(prefix))
         .collect()
-}
-
-/// The custom_id of the button labelled exactly `label` in a message.
-pub fn id_labelled(message: &Value, label: &str) -> Option<String> {
-    buttons(message)
-        .into_iter()
-        .find(|b| b.1 == label)
-        .map(|b| b.0)
-}
-
-/// Plays a lesson's whole quiz through a Discord door, answering every
-/// question right: `/quiz`, then for each question the right choice and
-/// "Next". `deliver` sends one payload through the door and returns the
-/// callback the fake Discord recorded. Returns the results message.
-pub async fn play_quiz<F, Fut>(
-    fake: &fake_discord::FakeDiscord,
-    mut origin: fixtures::Origin,
-    lesson: &str,
-    deliver: F,
-) -> Value
-where
-    F: Fn(Value) -> Fut,
-    Fut: std::future::Future<Output = fake_discord::RecordedCall>,
-{
-    let quiz = catalog().lesson(lesson).unwrap().quiz.clone().unwrap();
-    let count = quiz.questions.len();
-    let open = fixtures::slash_command(
-        &origin,
-        1_500_000_000_000_000_004,
-        "quiz",
-        vec![fixtures::opt_string("lesson", lesson)],
-    );
-    let mut call = deliver(open).await;
-    assert_eq!(call.callback_type(), Some(4));
-    assert!(call.is_ephemeral());
-    for (i, question) in quiz.questions.iter().enumerate() {
-        let shown = call.message().clone();
-        assert_eq!(
-            shown["embeds"][0]["title"],
-            format!("Question {} of {count}", i + 1).as_str()
-        );
-        let right = id_labelled(&shown, &question.right_choice().text)
-            .expect("the right choice is a button");
-        let on = origin.token.clone();
-        origin = origin.next();
-        let click = fixtures::button_click(&origin, &right, fake.original_message(&on).unwrap());
-        call = deliver(click).await;
-        assert_eq!(call.callback_type(), Some(7), "answered in place");
-        assert!(
-            text(call.message()).contains("Right!"),
-            "{:#}",
-            call.message()
-        );
-        let next = id_with_prefix(call.message(), "qn:").remove(0);
-        let on = origin.token.clone();
-        origin = origin.next();
-        let click = fixtures::button_click(&origin, &next, fake.original_message(&on).unwrap());
-        call = deliver(click).await;
-        assert_eq!(call.callback_type(), Some(7));
-    }
-    call.message().clone()
-}
-
-/// Checks a quiz played all right through a door: the results message and
-/// every answer stored as right.
-pub async fn assert_quiz_all_right(pool: &PgPool, lesson: &str, results: &Value) {
-    let count = catalog()
-        .lesson(lesson)
-        .unwrap()
-        .quiz
-        .as_ref()
-        .unwrap()
-        .questions
-        .len();
-    assert_eq!(results["embeds"][0]["title"], "Your quiz results");
-    assert!(text(results).contains(&format!("You got {count} of {count} right")));
-    let right: i64 = sqlx::query_scalar("SELECT count(*) FROM quiz_answers WHERE correct")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    assert_eq!(right, count as i64);
 }

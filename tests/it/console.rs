@@ -1,7 +1,9 @@
 //! The console door, driven through stdin as a learner (or a script) would,
-//! against a real process and a real, fresh Postgres database.
+//! against a real process and a real, fresh Postgres database: what only
+//! the terminal does. The lesson flows it shares with the Discord doors are
+//! in `scenarios.rs`.
 
-mod support;
+use crate::support;
 
 use support::url_of;
 
@@ -38,57 +40,6 @@ fn console(url: &str, learner: &str, input: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     stdout
-}
-
-#[sqlx::test]
-async fn ticks_made_in_the_console_survive_a_restart(pool: PgPool) {
-    let url = url_of(&pool).await;
-    let catalog = support::catalog();
-    let lesson = catalog.lesson("async").unwrap();
-    // The section view numbers its section buttons first, then "My checklist".
-    let checklist = lesson.sections.len() + 1;
-
-    let first = console(&url, "ada", &format!("/lesson async\n{checklist}\n1\n2\n"));
-    assert!(first.contains(&lesson.sections[0].title), "{first}");
-    assert!(
-        first.contains(&format!("✅ **2.** {}", lesson.objectives[1].text)),
-        "{first}"
-    );
-
-    // A new process: nothing in memory, everything from Postgres.
-    let second = console(&url, "ada", &format!("/lesson async\n{checklist}\n"));
-    assert!(
-        second.contains(&format!("✅ **1.** {}", lesson.objectives[0].text)),
-        "{second}"
-    );
-    assert!(
-        second.contains(&format!("✅ **2.** {}", lesson.objectives[1].text)),
-        "{second}"
-    );
-    assert!(
-        second.contains(&format!("⬜ **3.** {}", lesson.objectives[2].text)),
-        "{second}"
-    );
-
-    let mut stored: Vec<String> =
-        sqlx::query_scalar("SELECT objective_id FROM checklist_marks WHERE ticked")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    stored.sort();
-    let mut want = vec![
-        lesson.objectives[0].id.clone(),
-        lesson.objectives[1].id.clone(),
-    ];
-    want.sort();
-    assert_eq!(stored, want);
-
-    // Another learner name is another learner.
-    let bob = console(&url, "bob", &format!("/lesson async\n{checklist}\n"));
-    assert!(
-        bob.contains(&format!("⬜ **1.** {}", lesson.objectives[0].text)),
-        "{bob}"
-    );
 }
 
 #[sqlx::test]

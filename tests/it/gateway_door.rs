@@ -3,7 +3,7 @@
 //! Every flow is asserted on the exact call the bot made to the fake (and,
 //! for ticks, in Postgres).
 
-mod support;
+use crate::support;
 
 use support::{core_answer, id_with_prefix, marks, url_of};
 
@@ -608,23 +608,6 @@ async fn serve_without_a_token_says_which_setting_in_one_line() {
         stderr.starts_with("error: DISCORD_TOKEN is not set"),
         "{stderr}"
     );
-}
-
-#[sqlx::test]
-async fn a_quiz_is_playable_end_to_end_through_the_gateway(pool: PgPool) {
-    let fake = FakeDiscord::start().await;
-    let gateway = Gateway::start(support::core(pool.clone()), options(&fake))
-        .await
-        .unwrap();
-    fake.wait_identified().await;
-    let user = 1_400_000_000_000_000_077;
-    let results = support::play_quiz(&fake, origin(&fake, user), "python-setup", |p| {
-        let fake = &fake;
-        async move { deliver(fake, &p).await }
-    })
-    .await;
-    support::assert_quiz_all_right(&pool, "python-setup", &results).await;
-    gateway.shutdown().await.unwrap();
 }
 
 /// Polls `probe` every 50 ms until it gives a value, for at most `within`:

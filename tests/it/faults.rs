@@ -7,7 +7,7 @@
 //! runs the long ones and prints the table in BENCHMARKS.md. The load and
 //! the check are in `tests/support/load.rs`.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -2,10 +2,7 @@
 //! ready once it prints `listening on http://ADDR`, stopped with SIGTERM or
 //! killed with SIGKILL, and its peak memory read from `/proc`.
 //!
-//! Used by the door tests, the crash and outage tests and `benches/chaos.rs`
-//! (which includes this file by path, so it depends on nothing else in
-//! `tests/support`).
-#![allow(dead_code)]
+//! Used by the door tests, the crash and outage tests and `benches/chaos.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -53,13 +50,33 @@ impl BotEnv {
 
 /// The repository's own prompts/ folder.
 pub fn prompts_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")
+    crate::prompts_dir().to_path_buf()
 }
 
 /// The binary under test: `TUTORBOT_BIN` if set (a bench comparing builds),
-/// else the one cargo built for this test or bench.
+/// else the one cargo built beside the running test or bench.
+///
+/// `CARGO_BIN_EXE_tutorbot` exists only while compiling tutorbot's own tests
+/// and benches, not this crate; cargo builds the binary before running
+/// either, into the profile folder whose `deps/` holds the test or bench
+/// executable itself (`target/<profile>/deps/it-…` beside
+/// `target/<profile>/tutorbot`).
 pub fn binary() -> String {
-    std::env::var("TUTORBOT_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tutorbot").to_string())
+    if let Ok(bin) = std::env::var("TUTORBOT_BIN") {
+        return bin;
+    }
+    let me = std::env::current_exe().expect("the running executable's path");
+    let profile = me
+        .parent()
+        .and_then(Path::parent)
+        .expect("a test or bench runs from target/<profile>/deps");
+    let bin = profile.join(format!("tutorbot{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "no tutorbot binary at {} (run through cargo test or cargo bench, or set TUTORBOT_BIN)",
+        bin.display()
+    );
+    bin.to_string_lossy().into_owned()
 }
 
 impl BotProcess {

@@ -1,7 +1,7 @@
 //! Each kind of broken content file yields its own message, with the right
 //! path and line, and stops the load.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

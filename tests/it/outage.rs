@@ -1,7 +1,7 @@
 //! Postgres going away while the bot runs: lessons keep showing, a tick that
 //! could not be saved says so, nothing panics, and the bot recovers by itself.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -14,7 +14,7 @@
 //! blocking thread and drive the core through the test runtime's handle, so
 //! a failure still shrinks to a minimal input.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -34,6 +34,7 @@ use serenity::interactions_endpoint::Verifier;
 use sqlx::PgPool;
 use support::fixtures::{self, Origin};
 use tutorbot::content::Catalog;
+use tutorbot::core::limits;
 use tutorbot::core::{Action, ButtonId, Core, Outcome};
 use tutorbot::demo::DemoService;
 use tutorbot::settings::DemoSettings;
@@ -132,85 +133,29 @@ async fn check_async<S, F, Fut>(
 // Discord's limits, checked on the JSON Discord would receive
 // ---------------------------------------------------------------------------
 
-fn chars(v: &Value) -> usize {
-    v.as_str().map_or(0, |s| s.chars().count())
-}
-
-/// Every limit Discord enforces on an interaction response; the bot's own
-/// buttons must also parse back.
+/// Every limit Discord enforces on an interaction response (the one checker,
+/// `tutorbot::core::limits`); the bot's own buttons must also parse back.
 fn within_limits(response: &Value) -> Result<(), String> {
     let kind = response["type"].as_u64().ok_or("no response type")?;
     if ![1, 4, 5, 6, 7, 8].contains(&kind) {
         return Err(format!("unexpected response type {kind}"));
     }
-    let data = &response["data"];
-    if chars(&data["content"]) > 2000 {
-        return Err("content over 2000 characters".into());
+    let broken = limits::check(response);
+    if !broken.is_empty() {
+        let broken: Vec<String> = broken.iter().map(ToString::to_string).collect();
+        return Err(broken.join("; "));
     }
-    let embeds = data["embeds"].as_array().map_or(&[][..], Vec::as_slice);
-    if embeds.len() > 10 {
-        return Err("more than 10 embeds".into());
-    }
-    for e in embeds {
-        let fields = e["fields"].as_array().map_or(&[][..], Vec::as_slice);
-        let checks = [
-            ("title", chars(&e["title"]), 256),
-            ("description", chars(&e["description"]), 4096),
-            ("fields", fields.len(), 25),
-            ("footer", chars(&e["footer"]["text"]), 2048),
-            ("author", chars(&e["author"]["name"]), 256),
-        ];
-        for (what, len, max) in checks {
-            if len > max {
-                return Err(format!("embed {what} is {len}, over {max}"));
-            }
-        }
-        let mut total = chars(&e["title"])
-            + chars(&e["description"])
-            + chars(&e["footer"]["text"])
-            + chars(&e["author"]["name"]);
-        for f in fields {
-            if chars(&f["name"]) > 256 || chars(&f["value"]) > 1024 {
-                return Err("embed field over its limit".into());
-            }
-            total += chars(&f["name"]) + chars(&f["value"]);
-        }
-        if total > 6000 {
-            return Err(format!("embed is {total} characters, over 6000"));
-        }
-    }
-    let rows = data["components"].as_array().map_or(&[][..], Vec::as_slice);
-    if rows.len() > 5 {
-        return Err(format!("{} rows, over 5", rows.len()));
-    }
+    let rows = response["data"]["components"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
     for row in rows {
         let items = row["components"].as_array().map_or(&[][..], Vec::as_slice);
-        if items.is_empty() || items.len() > 5 {
-            return Err(format!("a row of {} buttons", items.len()));
-        }
         for b in items {
             let id = b["custom_id"]
                 .as_str()
                 .ok_or("a button without custom_id")?;
-            if !(1..=100).contains(&id.chars().count()) {
-                return Err(format!("custom_id {id:?} is not 1-100 characters"));
-            }
             if ButtonId::parse(id).is_err() {
                 return Err(format!("the bot drew a button it cannot parse: {id:?}"));
-            }
-            if chars(&b["label"]) > 80 {
-                return Err("button label over 80".into());
-            }
-        }
-    }
-    if kind == 8 {
-        let choices = data["choices"].as_array().map_or(&[][..], Vec::as_slice);
-        if choices.len() > 25 {
-            return Err("more than 25 autocomplete choices".into());
-        }
-        for c in choices {
-            if !(1..=100).contains(&chars(&c["name"])) || chars(&c["value"]) > 100 {
-                return Err(format!("autocomplete choice over its limits: {c}"));
             }
         }
     }
@@ -1014,7 +959,11 @@ fn hostile_command() -> impl Strategy<Value = Value> {
 fn every_valid_button_id_round_trips_and_fits_discords_limit() {
     check("button ids round-trip", button_id(), |b, t| {
         let raw = b.encode();
-        prop_assert!(raw.len() <= 100, "{raw} is {} long", raw.len());
+        prop_assert!(
+            raw.len() <= limits::CUSTOM_ID_MAX,
+            "{raw} is {} long",
+            raw.len()
+        );
         prop_assert_eq!(ButtonId::parse(&raw), Ok(b));
         Tally::bump(&t.parsed);
         Ok(())

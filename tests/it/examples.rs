@@ -5,7 +5,7 @@
 //! ±0.3 (the tolerance stated in prompts/README.md), because timings vary
 //! from machine to machine.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -1,6 +1,6 @@
 //! Every fixture deserializes into serenity's `Interaction` with the expected variant and fields.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use serenity::all::{CommandDataOptionValue, ComponentInteractionDataKind, Interaction};

@@ -1,7 +1,7 @@
 //! Quizzes through the core, on real Postgres: scoring, idempotence,
 //! ownership, stale buttons, tick offers and statistics.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 //! the exact answer the bot gave (recorded by the fake as the interaction's
 //! callback) and, for ticks, in Postgres.
 
-mod support;
+use crate::support;
 
 use support::{core_answer, id_with_prefix, marks, url_of};
 
@@ -701,16 +701,4 @@ async fn http_refuses_to_start_without_a_valid_public_key() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(stderr.contains("DISCORD_PUBLIC_KEY"), "{stderr}");
     }
-}
-
-#[sqlx::test]
-async fn a_quiz_is_playable_end_to_end_through_the_http_door(pool: PgPool) {
-    let door = Door::start(pool.clone()).await;
-    let user = 1_300_000_000_000_000_077;
-    let results = support::play_quiz(&door.fake, door.origin(user), "python-setup", |p| {
-        let door = &door;
-        async move { door.deliver(&p).await }
-    })
-    .await;
-    support::assert_quiz_all_right(&pool, "python-setup", &results).await;
 }

@@ -1,7 +1,7 @@
 //! `/demo` through the core: a deferred answer, live edits, the result, and
 //! the guardrails (bounds, cooldown), with real sockets to the built-in target.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -9,7 +9,7 @@
 //! out, a demo target that answers only when told), and the test waits on
 //! explicit signals.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

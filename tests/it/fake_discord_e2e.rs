@@ -1,6 +1,6 @@
 //! The fake Discord drives the real serenity 0.12.5 client end to end, offline.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -1,0 +1,228 @@
+//! Learner scenarios written once and run through every door: the console,
+//! the gateway (the real serenity client on the fake Discord) and the HTTP
+//! endpoint (`tutorbot http` as a process, signed POSTs).
+//!
+//! Each scenario is a generic `async fn` over [`Door`]; the
+//! `through_every_door!` list at the end makes one test per scenario and
+//! door, named `scenarios::<door>::<scenario>`. What only one door can show
+//! (metrics, exact callbacks, the terminal's own messages) stays in that
+//! door's module.
+
+use sqlx::PgPool;
+use tutorbot::content::Lesson;
+use tutorbot_testkit::door::{ConsoleDoor, Door, GatewayDoor, HttpDoor, Mark, Seen};
+
+use crate::support;
+
+fn lesson(id: &str) -> Lesson {
+    support::catalog()
+        .lesson(id)
+        .unwrap_or_else(|| panic!("the shipped lesson {id}"))
+        .clone()
+}
+
+/// A learner's stored ticks, every learner together (objective ids, sorted).
+async fn stored_ticks(pool: &PgPool) -> Vec<String> {
+    sqlx::query_scalar("SELECT objective_id FROM checklist_marks WHERE ticked ORDER BY 1")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// An answer only the learner sees, where the door can tell.
+fn assert_private<D: Door>(seen: &Seen) {
+    assert_ne!(seen.ephemeral, Some(false), "{}: {seen:#?}", D::NAME);
+}
+
+/// A click that changed the message it was on, where the door can tell.
+fn assert_in_place<D: Door>(seen: &Seen) {
+    assert_ne!(seen.in_place, Some(false), "{}: {seen:#?}", D::NAME);
+}
+
+async fn open_checklist<D: Door>(door: &mut D, lesson: &str) -> Seen {
+    let texts = support::catalog().texts;
+    door.command("lesson", &[("lesson", lesson)]).await;
+    door.click(texts.button_checklist.as_str()).await
+}
+
+async fn opening_a_lesson_shows_its_first_section_and_a_button_for_every_section<D: Door>(
+    pool: PgPool,
+) {
+    let lesson = lesson("async");
+    let texts = support::catalog().texts;
+    let mut door = D::open(&pool, "ada").await;
+    let seen = door.command("lesson", &[("lesson", "async")]).await;
+    assert_private::<D>(&seen);
+    assert!(seen.shows(&lesson.sections[0].title), "{seen:#?}");
+    assert!(seen.shows(&lesson.summary), "{seen:#?}");
+    for s in &lesson.sections {
+        assert!(seen.button(&s.title).is_some(), "no button for {}", s.id);
+    }
+    assert!(seen.button(texts.button_checklist.as_str()).is_some());
+    door.close().await;
+}
+
+async fn a_section_button_shows_that_section_in_place<D: Door>(pool: PgPool) {
+    let lesson = lesson("async");
+    let mut door = D::open(&pool, "ada").await;
+    door.command("lesson", &[("lesson", "async")]).await;
+    let seen = door.click(&lesson.sections[2].title).await;
+    assert_in_place::<D>(&seen);
+    assert!(seen.shows(&lesson.sections[2].title), "{seen:#?}");
+    // The section on screen is the one button greyed out.
+    let shown = seen.button(&lesson.sections[2].title).unwrap();
+    assert_eq!(shown.mark, Mark::Disabled, "{seen:#?}");
+    let greyed = seen.buttons.iter().filter(|b| b.mark == Mark::Disabled);
+    assert_eq!(greyed.count(), 1, "{seen:#?}");
+    door.close().await;
+}
+
+async fn the_checklist_lists_every_objective_open<D: Door>(pool: PgPool) {
+    let lesson = lesson("async");
+    let texts = support::catalog().texts;
+    let mut door = D::open(&pool, "ada").await;
+    let seen = open_checklist(&mut door, "async").await;
+    assert_in_place::<D>(&seen);
+    assert!(seen.shows(texts.checklist_title.as_str()), "{seen:#?}");
+    for (i, o) in lesson.objectives.iter().enumerate() {
+        let line = texts
+            .objective_open
+            .fill(&[("number", &(i + 1)), ("text", &o.text)]);
+        assert!(seen.shows(&line), "{line} in {seen:#?}");
+        let b = seen.button(&format!("{}. ", i + 1)).expect("a tick button");
+        assert_eq!(b.mark, Mark::Plain, "{b:?}");
+    }
+    assert!(stored_ticks(&pool).await.is_empty());
+    door.close().await;
+}
+
+async fn ticking_objectives_turns_them_green_and_completing_all_says_so<D: Door>(pool: PgPool) {
+    let lesson = lesson("python-setup");
+    let texts = support::catalog().texts;
+    let complete = texts.checklist_complete.fill(&[("lesson", &lesson.title)]);
+    let mut door = D::open(&pool, "ada").await;
+    let mut seen = open_checklist(&mut door, "python-setup").await;
+    for (i, o) in lesson.objectives.iter().enumerate() {
+        assert!(!seen.shows(&complete), "not complete before the last tick");
+        let label = format!("{}. ", i + 1);
+        let before = seen.button(&label).expect("a tick button");
+        assert_eq!(before.mark, Mark::Plain, "not ticked yet: {seen:#?}");
+        seen = door.click(&label).await;
+        assert_in_place::<D>(&seen);
+        let ticked = texts
+            .objective_ticked
+            .fill(&[("number", &(i + 1)), ("text", &o.text)]);
+        assert!(seen.shows(&ticked), "{ticked} in {seen:#?}");
+        let b = seen.button(&label).expect("the tick button is still there");
+        assert_eq!(b.mark, Mark::Success, "a ticked objective is green");
+    }
+    assert!(seen.shows(&complete), "{seen:#?}");
+    let mut all: Vec<_> = lesson.objectives.iter().map(|o| o.id.clone()).collect();
+    all.sort();
+    assert_eq!(stored_ticks(&pool).await, all);
+    door.close().await;
+}
+
+async fn ticks_survive_a_restart_of_the_door<D: Door>(pool: PgPool) {
+    let lesson = lesson("async");
+    let texts = support::catalog().texts;
+    let line = |ticked: bool, i: usize| {
+        let template = if ticked {
+            &texts.objective_ticked
+        } else {
+            &texts.objective_open
+        };
+        template.fill(&[("number", &(i + 1)), ("text", &lesson.objectives[i].text)])
+    };
+
+    let mut door = D::open(&pool, "ada").await;
+    let first = open_checklist(&mut door, "async").await;
+    assert!(first.shows(&line(false, 0)), "{first:#?}");
+    door.click("1. ").await;
+    let seen = door.click("2. ").await;
+    assert!(seen.shows(&line(true, 1)), "{seen:#?}");
+
+    // A new door: nothing in memory, everything from Postgres.
+    door.restart().await;
+    let again = open_checklist(&mut door, "async").await;
+    assert!(again.shows(&line(true, 0)), "{again:#?}");
+    assert!(again.shows(&line(true, 1)), "{again:#?}");
+    assert!(again.shows(&line(false, 2)), "{again:#?}");
+    let mut want = vec![
+        lesson.objectives[0].id.clone(),
+        lesson.objectives[1].id.clone(),
+    ];
+    want.sort();
+    assert_eq!(stored_ticks(&pool).await, want);
+    door.close().await;
+
+    // Another learner is another learner.
+    let mut bob = D::open(&pool, "bob").await;
+    let theirs = open_checklist(&mut bob, "async").await;
+    assert!(theirs.shows(&line(false, 0)), "{theirs:#?}");
+    bob.close().await;
+}
+
+async fn a_quiz_played_all_right_scores_every_answer<D: Door>(pool: PgPool) {
+    let lesson = lesson("python-setup");
+    let quiz = lesson.quiz.clone().expect("python-setup has a quiz");
+    let texts = support::catalog().texts;
+    let count = quiz.questions.len();
+    let mut door = D::open(&pool, "ada").await;
+    let mut seen = door.command("quiz", &[("lesson", "python-setup")]).await;
+    assert_private::<D>(&seen);
+    for (i, question) in quiz.questions.iter().enumerate() {
+        let title = format!("Question {} of {count}", i + 1);
+        assert!(seen.shows(&title), "{title} in {seen:#?}");
+        seen = door.click(&question.right_choice().text).await;
+        assert_in_place::<D>(&seen);
+        assert!(seen.shows("Right!"), "{seen:#?}");
+        let next = if seen.button(texts.button_next.as_str()).is_some() {
+            texts.button_next.as_str()
+        } else {
+            texts.button_results.as_str()
+        };
+        seen = door.click(next).await;
+        assert_in_place::<D>(&seen);
+    }
+    assert!(seen.shows("Your quiz results"), "{seen:#?}");
+    assert!(
+        seen.shows(&format!("You got {count} of {count} right")),
+        "{seen:#?}"
+    );
+    let right: i64 = sqlx::query_scalar("SELECT count(*) FROM quiz_answers WHERE correct")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(right, count as i64);
+    door.close().await;
+}
+
+/// One `#[sqlx::test]` per scenario in each door's module.
+macro_rules! through_every_door {
+    ($($scenario:ident),* $(,)?) => {
+        through_every_door!(@door console, ConsoleDoor, $($scenario),*);
+        through_every_door!(@door gateway, GatewayDoor, $($scenario),*);
+        through_every_door!(@door http, HttpDoor, $($scenario),*);
+    };
+    (@door $door:ident, $driver:ty, $($scenario:ident),*) => {
+        mod $door {
+            use super::*;
+            $(
+                #[sqlx::test]
+                async fn $scenario(pool: PgPool) {
+                    super::$scenario::<$driver>(pool).await;
+                }
+            )*
+        }
+    };
+}
+
+through_every_door!(
+    opening_a_lesson_shows_its_first_section_and_a_button_for_every_section,
+    a_section_button_shows_that_section_in_place,
+    the_checklist_lists_every_objective_open,
+    ticking_objectives_turns_them_green_and_completing_all_says_so,
+    ticks_survive_a_restart_of_the_door,
+    a_quiz_played_all_right_scores_every_answer,
+);
