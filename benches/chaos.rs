@@ -264,6 +264,10 @@ struct Row {
     p99: Duration,
     max: Duration,
     peak: u64,
+    /// Once per outage: (`pg_ctl start -w` until Postgres accepts
+    /// connections, from then to the bot's first ok answer); empty for runs
+    /// without an outage.
+    recoveries: Vec<(Duration, Duration)>,
 }
 
 impl Row {
@@ -299,6 +303,7 @@ impl Row {
             p99: t.latency(0.99),
             max: t.max_latency(),
             peak,
+            recoveries: Vec::new(),
         }
     }
 }
@@ -313,11 +318,11 @@ fn ms(d: Duration) -> String {
 }
 
 fn print_table(rows: &[Row]) {
-    println!("| run | sent | answered ok | answered with an error | no answer | lost | duplicates | torn | p99 | max | peak memory |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| run | sent | answered ok | answered with an error | no answer | lost | duplicates | torn | p99 | max | peak memory | recovery: Postgres up + first ok answer after |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} MiB |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} MiB | {} |",
             r.run,
             r.sent,
             r.ok,
@@ -328,7 +333,16 @@ fn print_table(rows: &[Row]) {
             r.torn,
             ms(r.p99),
             ms(r.max),
-            r.peak as f64 / (1024.0 * 1024.0)
+            r.peak as f64 / (1024.0 * 1024.0),
+            if r.recoveries.is_empty() {
+                "-".to_string()
+            } else {
+                r.recoveries
+                    .iter()
+                    .map(|(up, first)| format!("{} + **{}**", ms(*up), ms(*first)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
         );
     }
 }
@@ -428,8 +442,9 @@ impl Bench {
             let ok = load.ok();
             let started = Instant::now();
             cluster.start();
+            let ready = Instant::now();
             load.ok_reaches(ok + 1).await;
-            recoveries.push(started.elapsed());
+            recoveries.push((ready - started, ready.elapsed()));
             told_to_retry += load.failed() - failed;
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -444,18 +459,20 @@ impl Bench {
              {} (same process, no restart)",
             recoveries
                 .iter()
-                .map(|d| ms(*d))
+                .map(|(up, first)| ms(*up + *first))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-        Row::of(
+        let mut row = Row::of(
             format!("2. outage ({outages} × {secs} s)"),
             &self.pool,
             &self.script,
             &tally,
             peak,
         )
-        .await
+        .await;
+        row.recoveries = recoveries;
+        row
     }
 
     async fn one_learner(&mut self) -> Row {
@@ -643,6 +660,7 @@ impl Bench {
             p99: tally.latency(0.99),
             max: tally.max_latency(),
             peak,
+            recoveries: Vec::new(),
         }
     }
 

@@ -47,6 +47,52 @@ fn origin(fake: &FakeDiscord, user: u64) -> Origin {
     )
 }
 
+/// Opens `/lesson async` for `user` through the gateway, ticks its first
+/// objective, locks the learner's marks and sends the untick: it waits in
+/// the core, in flight, until the returned lock is dropped. Also returns
+/// the untick's origin.
+async fn hold_an_untick(
+    fake: &FakeDiscord,
+    pool: &PgPool,
+    gateway: &Gateway,
+    user: u64,
+) -> (sqlx::Transaction<'static, sqlx::Postgres>, Origin) {
+    let o = origin(fake, user);
+    let open = slash_command(
+        &o,
+        COMMAND_ID,
+        "lesson",
+        vec![opt_string("lesson", "async")],
+    );
+    let call = deliver(fake, &open).await;
+    let chk = id_with_prefix(call.message(), "chk:").remove(0);
+    let o2 = o.next();
+    let click = button_click(&o2, &chk, fake.original_message(&o.token).unwrap());
+    let call = deliver(fake, &click).await;
+    let o3 = o2.next();
+    let tick = id_with_prefix(call.message(), "tick:").remove(0);
+    let click = button_click(&o3, &tick, fake.original_message(&o2.token).unwrap());
+    let call = deliver(fake, &click).await;
+    let first = support::catalog().lesson("async").unwrap().objectives[0]
+        .id
+        .clone();
+    assert!(marks(pool, user).await[&first]);
+
+    let mut lock = pool.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM checklist_marks WHERE learner_id = $1 FOR UPDATE")
+        .bind(user as i64)
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    let o4 = o3.next();
+    let untick = id_with_prefix(call.message(), "tick:").remove(0);
+    assert!(untick.ends_with(":0"));
+    let click = button_click(&o4, &untick, fake.original_message(&o3.token).unwrap());
+    fake.dispatch_interaction(click).await;
+    gateway.wait_in_flight(1).await;
+    (lock, o4)
+}
+
 /// Dispatches on the gateway and returns the callback the bot made.
 async fn deliver(fake: &FakeDiscord, payload: &Value) -> RecordedCall {
     fake.dispatch_interaction(payload.clone()).await;
@@ -302,36 +348,7 @@ async fn shutdown_lets_an_interaction_in_flight_finish(pool: PgPool) {
 
     // Tick the first objective, then hold its row locked, so that the untick
     // that follows waits inside the core.
-    let o = origin(&fake, user);
-    let open = slash_command(
-        &o,
-        COMMAND_ID,
-        "lesson",
-        vec![opt_string("lesson", "async")],
-    );
-    let call = deliver(&fake, &open).await;
-    let chk = id_with_prefix(call.message(), "chk:").remove(0);
-    let o2 = o.next();
-    let click = button_click(&o2, &chk, fake.original_message(&o.token).unwrap());
-    let call = deliver(&fake, &click).await;
-    let o3 = o2.next();
-    let tick = id_with_prefix(call.message(), "tick:").remove(0);
-    let click = button_click(&o3, &tick, fake.original_message(&o2.token).unwrap());
-    let call = deliver(&fake, &click).await;
-    assert!(marks(&pool, user).await[&objective]);
-
-    let mut lock = pool.begin().await.unwrap();
-    sqlx::query("SELECT 1 FROM checklist_marks WHERE learner_id = $1 FOR UPDATE")
-        .bind(user as i64)
-        .execute(&mut *lock)
-        .await
-        .unwrap();
-    let o4 = o3.next();
-    let untick = id_with_prefix(call.message(), "tick:").remove(0);
-    assert!(untick.ends_with(":0"));
-    let click = button_click(&o4, &untick, fake.original_message(&o3.token).unwrap());
-    fake.dispatch_interaction(click).await;
-    gateway.wait_in_flight(1).await;
+    let (lock, o4) = hold_an_untick(&fake, &pool, &gateway, user).await;
 
     // Shut down while it waits: the shards close, the interaction does not
     // get dropped, and the shutdown waits for it.
@@ -661,34 +678,7 @@ async fn past_the_in_flight_cap_a_learner_is_told_busy_at_once(pool: PgPool) {
 
     // A tick, then its row locked, so that the untick that follows holds
     // the only slot.
-    let o = origin(&fake, user);
-    let open = slash_command(
-        &o,
-        COMMAND_ID,
-        "lesson",
-        vec![opt_string("lesson", "async")],
-    );
-    let call = deliver(&fake, &open).await;
-    let chk = id_with_prefix(call.message(), "chk:").remove(0);
-    let o2 = o.next();
-    let click = button_click(&o2, &chk, fake.original_message(&o.token).unwrap());
-    let call = deliver(&fake, &click).await;
-    let o3 = o2.next();
-    let tick = id_with_prefix(call.message(), "tick:").remove(0);
-    let click = button_click(&o3, &tick, fake.original_message(&o2.token).unwrap());
-    let call = deliver(&fake, &click).await;
-
-    let mut lock = pool.begin().await.unwrap();
-    sqlx::query("SELECT 1 FROM checklist_marks WHERE learner_id = $1 FOR UPDATE")
-        .bind(user as i64)
-        .execute(&mut *lock)
-        .await
-        .unwrap();
-    let o4 = o3.next();
-    let untick = id_with_prefix(call.message(), "tick:").remove(0);
-    let click = button_click(&o4, &untick, fake.original_message(&o3.token).unwrap());
-    fake.dispatch_interaction(click).await;
-    gateway.wait_in_flight(1).await;
+    let (lock, o4) = hold_an_untick(&fake, &pool, &gateway, user).await;
 
     // Another learner, past the cap: "busy", at once, while the slot is held.
     let other = origin(&fake, snowflake());
