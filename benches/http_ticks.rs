@@ -387,7 +387,7 @@ fn percentiles(mut latencies: Vec<Duration>, secs: f64) -> Measured {
 
 /// Requests signed ahead, per client: enough for this many ticks per second
 /// overall (a client that runs out signs more on the fly).
-const PRESIGNED_RATE: u64 = 8_000;
+const PRESIGNED_RATE: u64 = 24_000;
 
 type Signed = (Vec<u8>, String, String, bool);
 
