@@ -130,18 +130,21 @@ pub enum Rejection {
     /// 400: the body is not an interaction.
     Malformed,
     /// 503: `HTTP_MAX_IN_FLIGHT` interactions were being handled already
-    /// (load shed, before anything else was looked at).
+    /// (load shed, before the signature was checked).
     Overloaded,
+    /// 408: the body did not arrive within the door's read deadline.
+    SlowBody,
 }
 
 impl Rejection {
-    const ALL: [Rejection; 6] = [
+    const ALL: [Rejection; 7] = [
         Rejection::TooLarge,
         Rejection::BadSignature,
         Rejection::Stale,
         Rejection::Replay,
         Rejection::Malformed,
         Rejection::Overloaded,
+        Rejection::SlowBody,
     ];
 
     pub fn label(self) -> &'static str {
@@ -152,6 +155,7 @@ impl Rejection {
             Rejection::Replay => "replay",
             Rejection::Malformed => "malformed",
             Rejection::Overloaded => "overloaded",
+            Rejection::SlowBody => "slow_body",
         }
     }
 }
@@ -185,7 +189,7 @@ pub struct Metrics {
     latency: Histogram,
     database_errors: Counter,
     /// Handles into `tutorbot_rejected_requests_total`, by [`Rejection`].
-    rejected: [Counter; 6],
+    rejected: [Counter; Rejection::ALL.len()],
     duplicates: Counter,
     delivery_errors: Counter,
     in_flight: Gauge,

@@ -4,17 +4,21 @@
 //! application's Ed25519 key. The door checks, in this order, and nothing
 //! refused ever reaches the core:
 //!
-//! 0. fewer than `HTTP_MAX_IN_FLIGHT` interactions are being handled, else
-//!    **503** with `Retry-After: 1` (load shedding). This comes first, before
-//!    the body is even read, because it must cost next to nothing: under a
-//!    burst far above what the machine serves, verifying an Ed25519
-//!    signature on every request is itself the work to shed. A request shed
-//!    is one Discord sees fail at once (and the learner may retry), instead
-//!    of one that, queued, would miss Discord's 3 seconds anyway while making
-//!    everyone behind it miss them too. Memory stays bounded as a result:
-//!    at most `HTTP_MAX_IN_FLIGHT` bodies of at most [`MAX_BODY`] bytes are
-//!    held at once;
-//! 1. the body is at most [`MAX_BODY`] bytes, else **413**;
+//! 0. a declared `Content-Length` over [`MAX_BODY`] is refused at once with
+//!    **413**, before a byte of the body is read; the body must then arrive
+//!    whole, at most [`MAX_BODY`] bytes (else **413**), within
+//!    [`BODY_DEADLINE`] (else **408**). A stranger who opens connections and
+//!    stalls mid-body therefore holds nothing for long, and no slot at all;
+//! 1. fewer than `HTTP_MAX_IN_FLIGHT` interactions are being handled, else
+//!    **503** with `Retry-After: 1` (load shedding). The permit is taken only
+//!    once the body is in hand (taken earlier, stalled bodies could hold
+//!    every slot), and before the signature is checked, because
+//!    shedding must cost next to nothing: under a burst far above what the
+//!    machine serves, verifying an Ed25519 signature on every request is
+//!    itself the work to shed. A request shed is one Discord sees fail at
+//!    once (and the learner may retry), instead of one that, queued, would
+//!    miss Discord's 3 seconds anyway while making everyone behind it miss
+//!    them too;
 //! 2. `X-Signature-Ed25519` and `X-Signature-Timestamp` are present and the
 //!    signature over `timestamp ++ body` verifies against
 //!    `DISCORD_PUBLIC_KEY`, else **401** (Discord itself probes the endpoint
@@ -26,9 +30,9 @@
 //!    [`TIMESTAMP_WINDOW`], else **409** (a replay). The same signature
 //!    means the same body, so the same id: one check covers both. The cache
 //!    is per process and bounded ([`REPLAY_CAPACITY`] ids, oldest forgotten
-//!    first); across instances every write of the core is idempotent anyway
-//!    (a tick sets a state, a quiz answer counts once), so a request replayed
-//!    to another instance changes nothing that the first did not.
+//!    first); across instances and restarts, the store records each handled
+//!    interaction in the same statement as its effect, so a request replayed
+//!    anywhere changes nothing.
 //!
 //! What happens next is shared with the gateway door and lives in
 //! [`super::discord`]: the core has [`ANSWER_DEADLINE`] to answer
@@ -54,10 +58,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context};
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
@@ -94,6 +96,11 @@ pub const REPLAY_CAPACITY: usize = 200_000;
 /// Default of `HTTP_MAX_IN_FLIGHT`: interactions the HTTP door handles at once.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
 
+/// How long a client may take to send a whole body once its headers are in:
+/// Discord sends a few KB at once, so a body still missing after this is a
+/// stalled (or hostile) connection, answered 408.
+pub const BODY_DEADLINE: Duration = Duration::from_secs(5);
+
 /// What the HTTP door needs besides the core. Built, and checked, before
 /// anything starts.
 #[derive(Clone)]
@@ -113,6 +120,8 @@ pub struct HttpOptions {
     /// How long the core has to answer: [`ANSWER_DEADLINE`] (not a setting,
     /// as Discord's 3 seconds are not; tests change it).
     pub answer_deadline: Duration,
+    /// How long a body may take to arrive: [`BODY_DEADLINE`] (tests change it).
+    pub body_deadline: Duration,
 }
 
 impl std::fmt::Debug for HttpOptions {
@@ -123,6 +132,7 @@ impl std::fmt::Debug for HttpOptions {
             .field("application_id", &self.application_id)
             .field("max_in_flight", &self.max_in_flight)
             .field("answer_deadline", &self.answer_deadline)
+            .field("body_deadline", &self.body_deadline)
             .finish_non_exhaustive()
     }
 }
@@ -138,6 +148,7 @@ impl HttpOptions {
             application_id: None,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             answer_deadline: ANSWER_DEADLINE,
+            body_deadline: BODY_DEADLINE,
         })
     }
 
@@ -158,6 +169,7 @@ impl HttpOptions {
             application_id: d.application_id,
             max_in_flight: settings.http_max_in_flight,
             answer_deadline: ANSWER_DEADLINE,
+            body_deadline: BODY_DEADLINE,
         })
     }
 }
@@ -188,6 +200,7 @@ pub struct HttpDoor {
     /// One permit per interaction being handled (`HTTP_MAX_IN_FLIGHT`).
     in_flight: Semaphore,
     answer_deadline: Duration,
+    body_deadline: Duration,
 }
 
 impl HttpDoor {
@@ -214,6 +227,7 @@ impl HttpDoor {
             followups: Tracker::new(),
             in_flight: Semaphore::new(options.max_in_flight.clamp(1, Semaphore::MAX_PERMITS)),
             answer_deadline: options.answer_deadline,
+            body_deadline: options.body_deadline,
         }
     }
 
@@ -336,6 +350,7 @@ impl HttpDoor {
             Rejection::Stale => (StatusCode::UNAUTHORIZED, "stale request timestamp"),
             Rejection::Replay => (StatusCode::CONFLICT, "interaction already received"),
             Rejection::Malformed => (StatusCode::BAD_REQUEST, "not an interaction"),
+            Rejection::SlowBody => (StatusCode::REQUEST_TIMEOUT, "request body too slow"),
         };
         (status, text).into_response()
     }
@@ -353,40 +368,54 @@ fn fresh(timestamp: &str, now: SystemTime) -> bool {
     now.abs_diff(signed) <= TIMESTAMP_WINDOW.as_secs()
 }
 
-/// Step 0 of the door (see the module docs): a permit of `HTTP_MAX_IN_FLIGHT`,
-/// held until the answer is ready, or a 503 at once, before the body is read.
-async fn shed(State(door): State<Arc<HttpDoor>>, request: Request, next: Next) -> Response {
+/// `POST /interactions`: steps 0 to 2 of the module docs, then the answer.
+async fn interactions(State(door): State<Arc<HttpDoor>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    // A declared length over the limit is refused before a byte is read.
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > MAX_BODY as u64) {
+        return door.refuse(Rejection::TooLarge);
+    }
+    let body = match tokio::time::timeout(door.body_deadline, axum::body::to_bytes(body, MAX_BODY))
+        .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(e)) => {
+            // `to_bytes` stops at the limit (a body longer than declared, or
+            // chunked); anything else is a broken connection.
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                return door.refuse(Rejection::TooLarge);
+            }
+            tracing::info!(error = %e, "refused an unreadable body");
+            return door.refuse(Rejection::Malformed);
+        }
+        Err(_) => {
+            tracing::debug!("refused a body that did not arrive in time");
+            return door.refuse(Rejection::SlowBody);
+        }
+    };
+    // The permit is taken only with the body in hand, so a stranger holding
+    // connections open with unfinished bodies occupies no slot.
     let Ok(_permit) = door.in_flight.try_acquire() else {
         tracing::debug!("shed a request: HTTP_MAX_IN_FLIGHT reached");
         return door.refuse(Rejection::Overloaded);
     };
-    next.run(request).await
-}
-
-async fn interactions(
-    State(door): State<Arc<HttpDoor>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    match body {
-        Ok(body) => door.answer(&headers, &body).await,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            door.refuse(Rejection::TooLarge)
-        }
-        Err(rejection) => {
-            tracing::info!(error = %rejection, "refused an unreadable body");
-            door.refuse(Rejection::Malformed)
-        }
-    }
+    door.answer(&parts.headers, &body).await
 }
 
 /// `POST /interactions`, `GET /healthz` and `GET /metrics`.
 pub fn router(door: Arc<HttpDoor>) -> Router {
     let ops = ops_router(door.core.clone(), Arc::clone(&door.metrics), None);
-    let shedding = middleware::from_fn_with_state(Arc::clone(&door), shed);
     Router::new()
-        .route("/interactions", post(interactions).layer(shedding))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .route("/interactions", post(interactions))
+        // The handler reads the body itself, with its own limit and deadline.
+        .layer(DefaultBodyLimit::disable())
         .with_state(door)
         .merge(ops)
 }

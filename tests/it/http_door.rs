@@ -52,10 +52,20 @@ impl Door {
     }
 
     async fn start_with(bot_core: Core, pool: PgPool) -> Door {
+        Door::start_tuned(bot_core, pool, |_| {}).await
+    }
+
+    /// The door with some of its options changed.
+    async fn start_tuned(
+        bot_core: Core,
+        pool: PgPool,
+        tune: impl FnOnce(&mut HttpOptions),
+    ) -> Door {
         let fake = FakeDiscord::start().await;
         let mut options = HttpOptions::new(&fake.public_key_hex()).expect("the fake's key");
         options.api_base = Some(fake.api_base());
         options.token = Some(TOKEN.into());
+        tune(&mut options);
         let door = Arc::new(HttpDoor::new(bot_core, options));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -701,4 +711,82 @@ async fn http_refuses_to_start_without_a_valid_public_key() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(stderr.contains("DISCORD_PUBLIC_KEY"), "{stderr}");
     }
+}
+
+/// Sends a raw HTTP/1.1 request head (and any start of a body) on a new
+/// connection and leaves it open.
+async fn raw_request(base: &str, head_and_body: &str) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let addr = base.strip_prefix("http://").unwrap();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head_and_body.as_bytes()).await.unwrap();
+    stream
+}
+
+/// The status line of the answer on a raw connection (the door answers
+/// every case here by itself; 10 s only bounds a broken test).
+async fn status_line(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut buf = vec![0u8; 512];
+    let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf))
+        .await
+        .expect("the door answers")
+        .unwrap();
+    String::from_utf8_lossy(&buf[..n])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Issue 11's lockout: connections that send their headers and part of a
+/// body, then stall, used to hold every in-flight slot. Now a slot is taken
+/// only with the whole body in hand: signed requests keep being answered
+/// while 300 bodies stall, each stalled body is answered 408 at the body
+/// deadline, and a declared length over the limit is refused before any of
+/// the body is read.
+#[sqlx::test]
+async fn stalled_bodies_hold_no_slot_and_are_answered_408(pool: PgPool) {
+    let door = Door::start_tuned(support::core(pool.clone()), pool, |o| {
+        o.max_in_flight = 4;
+        o.body_deadline = Duration::from_millis(500);
+    })
+    .await;
+    let head = "POST /interactions HTTP/1.1\r\nhost: tutorbot\r\n\
+                content-type: application/json\r\ncontent-length: 100\r\n\r\n{\"type\":";
+    let mut stalled = Vec::new();
+    for _ in 0..300 {
+        stalled.push(raw_request(&door.base, head).await);
+    }
+    for _ in 0..8 {
+        let pong = door
+            .fake
+            .post_interaction(
+                &door.url(),
+                &ping(door.fake.application_id(), snowflake(), "ping-token"),
+            )
+            .await;
+        assert_eq!(
+            pong.status, 200,
+            "answered while bodies stall: {}",
+            pong.text
+        );
+    }
+    for stream in &mut stalled {
+        assert_eq!(status_line(stream).await, "HTTP/1.1 408 Request Timeout");
+    }
+    assert_eq!(door.door.metrics().rejections(Rejection::SlowBody), 300);
+    assert_eq!(door.door.metrics().rejections(Rejection::Overloaded), 0);
+
+    // Ten gigabytes announced, none sent: refused at once.
+    let mut huge = raw_request(
+        &door.base,
+        "POST /interactions HTTP/1.1\r\nhost: tutorbot\r\ncontent-length: 10000000000\r\n\r\n",
+    )
+    .await;
+    assert_eq!(
+        status_line(&mut huge).await,
+        "HTTP/1.1 413 Payload Too Large"
+    );
+    assert_eq!(door.door.metrics().rejections(Rejection::TooLarge), 1);
 }
