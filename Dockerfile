@@ -1,5 +1,9 @@
 # Build stage: compile the release binary (migrations are embedded in it).
 FROM rust:1-slim-bookworm AS build
+# The gateway's TLS is the system's OpenSSL (see Cargo.toml: serenity's
+# native_tls_backend), so the build needs its headers.
+RUN apt-get update && apt-get install -y --no-install-recommends pkg-config libssl-dev \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY .cargo .cargo
@@ -14,15 +18,16 @@ RUN cargo build --release --locked --bin tutorbot
 
 # Run stage: a small image, a non-root user, the binary and the content.
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home /app tutorbot
 WORKDIR /app
 COPY --from=build /src/target/release/tutorbot /usr/local/bin/tutorbot
 COPY prompts prompts
 USER tutorbot
-ENV PROMPTS_DIR=/app/prompts HTTP_ADDR=0.0.0.0:8080 RUST_LOG=info
-EXPOSE 8080
+ENV PROMPTS_DIR=/app/prompts HTTP_ADDR=0.0.0.0:8080 OPS_ADDR=0.0.0.0:9090 RUST_LOG=info
+# 8080: POST /interactions (public); 9090: /healthz and /metrics (publish to loopback only).
+EXPOSE 8080 9090
 # Refuse to start on broken content before anything else.
 RUN tutorbot check /app/prompts
 ENTRYPOINT ["tutorbot"]

@@ -30,7 +30,7 @@ pub enum Command {
         dir: Option<PathBuf>,
     },
     /// Run the bot on Discord's gateway (needs DISCORD_TOKEN); also serves
-    /// /healthz and /metrics on HTTP_ADDR.
+    /// /healthz and /metrics on OPS_ADDR (loopback by default).
     Serve {
         /// Run only shards FIRST to LAST (both included), e.g. 0-1, to split
         /// one bot across processes; needs --total.
@@ -40,9 +40,12 @@ pub enum Command {
         #[arg(long, value_name = "N", requires = "shards")]
         total: Option<u32>,
     },
-    /// Serve Discord's interactions endpoint (POST /interactions, signed with
-    /// DISCORD_PUBLIC_KEY) plus /healthz and /metrics on HTTP_ADDR.
+    /// Serve Discord's interactions endpoint (POST /interactions on HTTP_ADDR,
+    /// signed with DISCORD_PUBLIC_KEY) plus /healthz and /metrics on OPS_ADDR.
     Http,
+    /// Ask a running door's /healthz on OPS_ADDR; exits 0 when healthy (for
+    /// a container's health check: the image has no curl).
+    Healthcheck,
     /// Register the slash commands: in DISCORD_GUILD_ID if set, else globally.
     Register {
         /// Register for every server (and DMs).
@@ -68,7 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             result
         }
         Command::Serve { shards, total } => {
-            let settings = Settings::load()?;
+            let settings = server_settings()?;
             let shards = match (shards, total) {
                 (Some((first, last)), Some(total)) => {
                     Some(doors::gateway::Shards::new(first, last, total)?)
@@ -84,7 +87,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             result
         }
         Command::Http => {
-            let settings = Settings::load()?;
+            let settings = server_settings()?;
             let options = doors::http::HttpOptions::from_settings(&settings)?;
             let core = app::start(&settings).await?;
             let result = doors::http::run(
@@ -97,6 +100,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             core.store.close().await;
             result
         }
+        Command::Healthcheck => healthcheck().await,
         Command::Register { global, guild } => {
             let settings = Settings::load()?;
             let scope = match (global, guild.or(settings.discord.guild_id)) {
@@ -106,6 +110,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             doors::gateway::register_from_settings(&settings, scope).await
         }
     }
+}
+
+/// Settings for a long-running door: the open-files limit raised first,
+/// and `HTTP_MAX_CONNECTIONS` fitted under it.
+fn server_settings() -> anyhow::Result<Settings> {
+    let mut settings = Settings::load()?;
+    let nofile = doors::server::raise_nofile_limit();
+    settings.http_max_connections =
+        doors::server::fit_under_nofile(settings.http_max_connections, nofile);
+    Ok(settings)
+}
+
+/// `tutorbot healthcheck`: GET /healthz on OPS_ADDR (an unspecified
+/// address such as 0.0.0.0 is asked on loopback).
+async fn healthcheck() -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    let Some(mut addr) = settings.ops_addr else {
+        anyhow::bail!("OPS_ADDR is off: there is no /healthz to ask");
+    };
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let url = format!("http://{addr}/healthz");
+    let response = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .build()?
+        .get(&url)
+        .send()
+        .await
+        .with_context(|| format!("asking {url}"))?;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    println!("{body}");
+    anyhow::ensure!(status.is_success(), "{url} answered {status}");
+    Ok(())
 }
 
 fn check(dir: Option<PathBuf>) -> anyhow::Result<()> {

@@ -34,6 +34,8 @@
 //! - [`doors`]: the console door and the two Discord doors (gateway, HTTP
 //!   endpoint), which share [`doors::discord`] and [`doors::ops`].
 //! - [`metrics`]: counters and a latency histogram, served on `/metrics`.
+//! - [`redact`]: the log writer that keeps tokens and passwords out of
+//!   every log line, whatever the libraries below us print.
 //! - [`app`]: start-up shared by every door; [`cli`]: the `tutorbot` command.
 
 pub mod app;
@@ -43,5 +45,6 @@ pub mod core;
 pub mod demo;
 pub mod doors;
 pub mod metrics;
+pub mod redact;
 pub mod settings;
 pub mod store;

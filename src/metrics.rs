@@ -21,6 +21,11 @@
 //! - `tutorbot_delivery_errors_total`: answers Discord did not accept
 //!   (gateway door: the callback failed).
 //! - `tutorbot_interactions_in_flight`: interactions being handled now.
+//! - `tutorbot_http_connections_open`: HTTP connections open now, and
+//!   `tutorbot_http_connections_closed_total{reason}`: connections the
+//!   server closed itself (`evicted`: the idle one closed to make room at
+//!   the cap; `refused`: closed on arrival, every other one busy;
+//!   `timeout`: no whole request head within the header timeout).
 //! - `tutorbot_gateway_shards_connected`: gateway shards connected to
 //!   Discord now; absent until the gateway door first reports (a process
 //!   that serves only the HTTP endpoint has no shards to count).
@@ -160,6 +165,33 @@ impl Rejection {
     }
 }
 
+/// Why the HTTP server closed a connection itself (see `doors::server`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionClose {
+    /// Idle the longest when the cap was reached: closed to make room.
+    Evicted,
+    /// Arrived at the cap with every open connection busy: closed at once.
+    Refused,
+    /// Sent no whole request head within the header timeout (slow or idle).
+    Timeout,
+}
+
+impl ConnectionClose {
+    const ALL: [ConnectionClose; 3] = [
+        ConnectionClose::Evicted,
+        ConnectionClose::Refused,
+        ConnectionClose::Timeout,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ConnectionClose::Evicted => "evicted",
+            ConnectionClose::Refused => "refused",
+            ConnectionClose::Timeout => "timeout",
+        }
+    }
+}
+
 /// Upper bounds of the latency histogram, in seconds.
 pub const LATENCY_BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -193,6 +225,9 @@ pub struct Metrics {
     duplicates: Counter,
     delivery_errors: Counter,
     in_flight: Gauge,
+    connections_open: Gauge,
+    /// Handles into `tutorbot_http_connections_closed_total`, by [`ConnectionClose`].
+    connections_closed: [Counter; ConnectionClose::ALL.len()],
     /// Registered by the first [`Metrics::set_shards_connected`].
     shards_connected: OnceLock<Gauge>,
 }
@@ -268,8 +303,28 @@ impl Metrics {
             in_flight.clone(),
         );
 
+        let connections_open = Gauge::default();
+        registry.register(
+            "tutorbot_http_connections_open",
+            "HTTP connections open now",
+            connections_open.clone(),
+        );
+        let closed_family = Family::<RejectionLabels, Counter>::default();
+        registry.register(
+            "tutorbot_http_connections_closed",
+            "HTTP connections the server closed itself, by reason",
+            closed_family.clone(),
+        );
+        let connections_closed = ConnectionClose::ALL.map(|why| {
+            closed_family.get_or_create_owned(&RejectionLabels {
+                reason: why.label(),
+            })
+        });
+
         Metrics {
             registry: Mutex::new(registry),
+            connections_open,
+            connections_closed,
             interactions,
             latency,
             database_errors,
@@ -311,6 +366,31 @@ impl Metrics {
     pub fn in_flight(&self) -> InFlightGauge<'_> {
         self.in_flight.inc();
         InFlightGauge(self)
+    }
+
+    /// A connection accepted (`tutorbot_http_connections_open` up).
+    pub fn connection_opened(&self) {
+        self.connections_open.inc();
+    }
+
+    /// A connection gone, whoever closed it.
+    pub fn connection_ended(&self) {
+        self.connections_open.dec();
+    }
+
+    /// A connection the server closed itself, and why.
+    pub fn connection_closed(&self, why: ConnectionClose) {
+        self.connections_closed[why as usize].inc();
+    }
+
+    /// How many connections the server closed for this reason.
+    pub fn connections_closed(&self, why: ConnectionClose) -> u64 {
+        self.connections_closed[why as usize].get()
+    }
+
+    /// HTTP connections open now.
+    pub fn connections_open(&self) -> i64 {
+        self.connections_open.get()
     }
 
     /// How many gateway shards are connected to Discord now

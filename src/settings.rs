@@ -15,6 +15,9 @@ use secrecy::{ExposeSecret, SecretString};
 /// The machine default: the local Postgres with trust auth.
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/tutorbot";
 
+/// Where `/healthz` and `/metrics` live unless `OPS_ADDR` says otherwise.
+pub const DEFAULT_OPS_ADDR: &str = "127.0.0.1:9090";
+
 /// All of tutorbot's settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -22,8 +25,21 @@ pub struct Settings {
     /// Where the lessons and the bot's texts live.
     pub prompts_dir: PathBuf,
     pub discord: DiscordSettings,
-    /// Where `tutorbot http` listens, and where `/healthz` and `/metrics` live.
+    /// `HTTP_ADDR`: where `tutorbot http` takes Discord's interactions
+    /// (public: Discord must reach it).
     pub http_addr: SocketAddr,
+    /// `OPS_ADDR`: where both Discord doors serve `/healthz` and `/metrics`;
+    /// loopback by default, `off` for nowhere. Kept apart from the public
+    /// address so that strangers can neither read the metrics nor spend
+    /// the database's time on health checks.
+    pub ops_addr: Option<SocketAddr>,
+    /// `HTTP_HEADER_TIMEOUT_SECS`: how long a connection may take to send a
+    /// request head, from when it opens or from its last answer (so also
+    /// how long an idle keep-alive connection stays open).
+    pub http_header_timeout: Duration,
+    /// `HTTP_MAX_CONNECTIONS`: open connections per listener; at the cap
+    /// the connection idle the longest is closed to make room.
+    pub http_max_connections: usize,
     /// `HTTP_MAX_IN_FLIGHT`: interactions the HTTP door handles at once;
     /// over it, a request is answered 503 at once (load shedding).
     pub http_max_in_flight: usize,
@@ -93,7 +109,20 @@ impl Settings {
             Err(e) if e.not_found() => {}
             Err(e) => return Err(e).context("reading .env"),
         }
-        Self::from_lookup(|key| std::env::var(key).ok())
+        let settings = Self::from_lookup(|key| std::env::var(key).ok())?;
+        settings.register_secrets();
+        Ok(settings)
+    }
+
+    /// Tells the log writer ([`crate::redact`]) which strings never to
+    /// print: the bot token and the database password.
+    pub fn register_secrets(&self) {
+        if let Some(token) = &self.discord.token {
+            crate::redact::register_secret(token.expose_secret());
+        }
+        if let Some(password) = password_of(self.database.url.expose_secret()) {
+            crate::redact::register_secret(password);
+        }
     }
 
     /// Builds settings from any key lookup (the environment, or a test's map).
@@ -123,6 +152,23 @@ impl Settings {
             bail!("DEMO_MAX_N must be between 1 and 1000, got {max_n}");
         }
         let http_addr = get("HTTP_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let ops_addr = get("OPS_ADDR").unwrap_or_else(|| DEFAULT_OPS_ADDR.into());
+        let ops_addr =
+            if ops_addr.trim().eq_ignore_ascii_case("off") {
+                None
+            } else {
+                Some(ops_addr.trim().parse().with_context(|| {
+                    format!("OPS_ADDR must be host:port or off, got {ops_addr:?}")
+                })?)
+            };
+        let header_timeout = parse("HTTP_HEADER_TIMEOUT_SECS", 10)?;
+        if !(1..=300).contains(&header_timeout) {
+            bail!("HTTP_HEADER_TIMEOUT_SECS must be between 1 and 300, got {header_timeout}");
+        }
+        let max_connections = parse("HTTP_MAX_CONNECTIONS", 2048)?;
+        if !(1..=1_000_000).contains(&max_connections) {
+            bail!("HTTP_MAX_CONNECTIONS must be between 1 and 1000000, got {max_connections}");
+        }
         let http_max_in_flight = parse("HTTP_MAX_IN_FLIGHT", 256)?;
         if !(1..=1_000_000).contains(&http_max_in_flight) {
             bail!("HTTP_MAX_IN_FLIGHT must be between 1 and 1000000, got {http_max_in_flight}");
@@ -168,6 +214,9 @@ impl Settings {
             http_addr: http_addr
                 .parse()
                 .with_context(|| format!("HTTP_ADDR must be host:port, got {http_addr:?}"))?,
+            ops_addr,
+            http_header_timeout: Duration::from_secs(header_timeout),
+            http_max_connections: max_connections as usize,
             http_max_in_flight: http_max_in_flight as usize,
             gateway: GatewaySettings {
                 max_in_flight: gateway_max_in_flight as usize,
@@ -193,6 +242,14 @@ impl DatabaseSettings {
     pub fn display_target(&self) -> String {
         redacted_target(self.url.expose_secret())
     }
+}
+
+/// The password of a Postgres URL (`postgres://user:password@host/db`), if any.
+fn password_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let userinfo = rest.rsplit_once('@')?.0;
+    let password = userinfo.split_once(':')?.1;
+    (!password.is_empty()).then_some(password)
 }
 
 /// The host, port and database of a Postgres URL, without user or password.
@@ -221,10 +278,37 @@ mod tests {
     }
 
     #[test]
+    fn ops_can_move_or_be_switched_off_and_bad_limits_are_named() {
+        let s = settings(&[("OPS_ADDR", "0.0.0.0:9100")]).unwrap();
+        assert_eq!(s.ops_addr.unwrap().to_string(), "0.0.0.0:9100");
+        assert!(settings(&[("OPS_ADDR", "off")]).unwrap().ops_addr.is_none());
+        for (key, value) in [
+            ("OPS_ADDR", "nowhere"),
+            ("HTTP_HEADER_TIMEOUT_SECS", "0"),
+            ("HTTP_MAX_CONNECTIONS", "0"),
+        ] {
+            let err = settings(&[(key, value)]).unwrap_err().to_string();
+            assert!(err.contains(key), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_password_of_a_database_url_is_found_to_be_kept_out_of_logs() {
+        assert_eq!(password_of("postgres://u:s3cret@h:5432/db"), Some("s3cret"));
+        assert_eq!(password_of("postgres://u:p@ss@h/db"), Some("p@ss"));
+        assert_eq!(password_of("postgres://u@h/db"), None);
+        assert_eq!(password_of("postgres://h/db"), None);
+        assert_eq!(password_of("nonsense"), None);
+    }
+
+    #[test]
     fn defaults_need_no_environment_at_all() {
         let s = settings(&[]).unwrap();
         assert_eq!(s.prompts_dir, PathBuf::from("prompts"));
         assert_eq!(s.http_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.ops_addr.unwrap().to_string(), DEFAULT_OPS_ADDR);
+        assert_eq!(s.http_header_timeout, Duration::from_secs(10));
+        assert_eq!(s.http_max_connections, 2048);
         assert_eq!(s.demo.max_n, 50);
         assert!(s.discord.token.is_none());
         assert_eq!(s.http_max_in_flight, 256);

@@ -18,7 +18,7 @@
 //! here the "busy" answer is a REST call, so the cap also bounds how much a
 //! burst costs in calls to Discord).
 //!
-//! `GET /healthz` and `GET /metrics` are served alongside, on `HTTP_ADDR`
+//! `GET /healthz` and `GET /metrics` are served alongside, on `OPS_ADDR`
 //! ([`super::ops`]). A watcher reads each shard's connection stage from
 //! serenity's shard manager every [`SHARD_PROBE`]: `/healthz` turns 503 when
 //! a shard has been disconnected for longer than
@@ -69,14 +69,15 @@ use serenity::all::{
 use serenity::builder::Builder;
 use serenity::gateway::{ConnectionStage, ShardRunnerInfo, ShardRunnerMessage};
 use serenity::http::Http;
-use tokio::sync::{oneshot, Semaphore};
+use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use super::discord::{
     after_answer, answer_within, discord_http, notice, redact, DiscordFollowup, SeenIds, Tracker,
     ANSWER_DEADLINE, FOLLOWUP_GRACE,
 };
-use super::ops::{bind, ops_router, serve, ShardHealth, DEFAULT_UNHEALTHY_AFTER};
+use super::ops::{ops_router, OpsServer, ShardHealth, DEFAULT_UNHEALTHY_AFTER};
+use super::server::ServeLimits;
 use crate::core::{commands, Core};
 use crate::metrics::{Kind, Metrics, Rejection};
 use crate::settings::Settings;
@@ -168,8 +169,10 @@ pub struct GatewayOptions {
     pub register_guild: Option<u64>,
     /// `None`: Discord's recommended number of shards, all here.
     pub shards: Option<Shards>,
-    /// Serve `/healthz` and `/metrics` here (`None`: not at all).
+    /// Serve `/healthz` and `/metrics` here (`OPS_ADDR`; `None`: not at all).
     pub ops_addr: Option<SocketAddr>,
+    /// The connection limits of that server.
+    pub ops_limits: ServeLimits,
     /// `GATEWAY_MAX_IN_FLIGHT`: interactions handled at once; more are
     /// answered "busy, try again" at once (at least 1).
     pub max_in_flight: usize,
@@ -190,6 +193,7 @@ impl std::fmt::Debug for GatewayOptions {
             .field("register_guild", &self.register_guild)
             .field("shards", &self.shards)
             .field("ops_addr", &self.ops_addr)
+            .field("ops_limits", &self.ops_limits)
             .field("max_in_flight", &self.max_in_flight)
             .field("unhealthy_after", &self.unhealthy_after)
             .field("answer_deadline", &self.answer_deadline)
@@ -217,6 +221,7 @@ impl GatewayOptions {
             register_guild: None,
             shards: None,
             ops_addr: None,
+            ops_limits: ServeLimits::default(),
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             unhealthy_after: DEFAULT_UNHEALTHY_AFTER,
             answer_deadline: ANSWER_DEADLINE,
@@ -232,7 +237,8 @@ impl GatewayOptions {
             application_id: d.application_id,
             register_guild: d.guild_id,
             shards,
-            ops_addr: Some(settings.http_addr),
+            ops_addr: settings.ops_addr,
+            ops_limits: ServeLimits::from_settings(settings),
             max_in_flight: settings.gateway.max_in_flight,
             unhealthy_after: settings.gateway.unhealthy_after,
             answer_deadline: ANSWER_DEADLINE,
@@ -409,13 +415,7 @@ pub struct Gateway {
     metrics: Arc<Metrics>,
     health: Arc<ShardHealth>,
     watcher: JoinHandle<()>,
-    ops: Option<Ops>,
-}
-
-struct Ops {
-    addr: SocketAddr,
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<std::io::Result<()>>,
+    ops: Option<OpsServer>,
 }
 
 impl Gateway {
@@ -439,11 +439,15 @@ impl Gateway {
         metrics.set_shards_connected(0);
         let ops = match options.ops_addr {
             Some(addr) => Some(
-                start_ops(
-                    core.clone(),
-                    Arc::clone(&metrics),
-                    Arc::clone(&health),
+                OpsServer::start(
+                    ops_router(
+                        core.clone(),
+                        Arc::clone(&metrics),
+                        Some(Arc::clone(&health)),
+                    ),
                     addr,
+                    options.ops_limits,
+                    Arc::clone(&metrics),
                 )
                 .await?,
             ),
@@ -615,8 +619,7 @@ impl Gateway {
         }
         self.watcher.abort();
         if let Some(ops) = self.ops.take() {
-            let _ = ops.stop.send(());
-            let _ = ops.task.await;
+            ops.stop().await;
         }
     }
 }
@@ -672,24 +675,6 @@ async fn watch_shards(runners: Runners, health: Arc<ShardHealth>, metrics: Arc<M
         }
         metrics.set_shards_connected(i64::try_from(connected).unwrap_or(i64::MAX));
     }
-}
-
-async fn start_ops(
-    core: Core,
-    metrics: Arc<Metrics>,
-    health: Arc<ShardHealth>,
-    addr: SocketAddr,
-) -> anyhow::Result<Ops> {
-    let listener = bind(addr).await?;
-    let addr = listener.local_addr()?;
-    let (stop, stopped) = oneshot::channel::<()>();
-    let router = ops_router(core, metrics, Some(health));
-    let task = tokio::spawn(serve(listener, router, async move {
-        let _ = stopped.await;
-    }));
-    tracing::info!(%addr, "serving GET /healthz and GET /metrics");
-    println!("listening on http://{addr}");
-    Ok(Ops { addr, stop, task })
 }
 
 /// `tutorbot serve`: runs the gateway door until `shutdown` (then stops

@@ -23,16 +23,20 @@
 //!    signature over `timestamp ++ body` verifies against
 //!    `DISCORD_PUBLIC_KEY`, else **401** (Discord itself probes the endpoint
 //!    with bad signatures and expects 401);
-//! 3. the signed timestamp is within [`TIMESTAMP_WINDOW`] of our clock, else
-//!    **401** (a stale request);
+//! 3. the signed timestamp is at most [`TIMESTAMP_WINDOW`] old and at most
+//!    [`FUTURE_SKEW`] ahead of our clock, else **401** (a stale request, or
+//!    one signed "in the future" to live longer than the window);
 //! 4. the body is an interaction, else **400**;
 //! 5. this process has not seen the interaction's id in the last
 //!    [`TIMESTAMP_WINDOW`], else **409** (a replay). The same signature
 //!    means the same body, so the same id: one check covers both. The cache
 //!    is per process and bounded ([`REPLAY_CAPACITY`] ids, oldest forgotten
-//!    first); across instances and restarts, the store records each handled
-//!    interaction in the same statement as its effect, so a request replayed
-//!    anywhere changes nothing.
+//!    first). It is only the fast path: across instances and restarts, the
+//!    store records each handled interaction in the same statement as its
+//!    effect and keeps it for an hour (`store::HANDLED_KEEP`), far past the
+//!    last moment a signed request is accepted (its timestamp plus the
+//!    window), so a request replayed anywhere, any time it is accepted,
+//!    changes nothing.
 //!
 //! What happens next is shared with the gateway door and lives in
 //! [`super::discord`]: the core has [`ANSWER_DEADLINE`] to answer
@@ -47,8 +51,11 @@
 //! PING gets PONG (`{"type":1}`, answered by the door: it is protocol) and
 //! everything else the core's answer, inline, as JSON.
 //!
-//! The same server answers `GET /healthz` and `GET /metrics`
-//! ([`super::ops`]; the gateway door serves those too).
+//! Connections are served with a header timeout (which is also the idle
+//! keep-alive timeout), small buffers and a cap on open connections
+//! ([`super::server`]). `GET /healthz` and `GET /metrics` are not on this
+//! public address: they are served on `OPS_ADDR` ([`super::ops`]),
+//! loopback by default.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -67,13 +74,15 @@ use secrecy::{ExposeSecret, SecretString};
 use serenity::all::Interaction;
 use serenity::http::Http;
 use serenity::interactions_endpoint::Verifier;
+use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use super::discord::{
     after_answer, answer_within, discord_http, DiscordFollowup, SeenIds, Tracker, ANSWER_DEADLINE,
     FOLLOWUP_GRACE,
 };
-use super::ops::{bind, ops_router, serve};
+use super::ops::{bind, ops_router, OpsServer};
+use super::server::{self, ServeLimits};
 use crate::core::{Core, Followup};
 use crate::metrics::{Kind, Metrics, Rejection};
 use crate::settings::Settings;
@@ -95,6 +104,11 @@ pub const REPLAY_CAPACITY: usize = 200_000;
 
 /// Default of `HTTP_MAX_IN_FLIGHT`: interactions the HTTP door handles at once.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+
+/// How far ahead of our clock a signed timestamp may be: clocks drift a
+/// little, but a request signed minutes "in the future" would outlive the
+/// window.
+pub const FUTURE_SKEW: Duration = Duration::from_secs(5);
 
 /// How long a client may take to send a whole body once its headers are in:
 /// Discord sends a few KB at once, so a body still missing after this is a
@@ -122,6 +136,11 @@ pub struct HttpOptions {
     pub answer_deadline: Duration,
     /// How long a body may take to arrive: [`BODY_DEADLINE`] (tests change it).
     pub body_deadline: Duration,
+    /// The public listener's connection limits (`HTTP_HEADER_TIMEOUT_SECS`,
+    /// `HTTP_MAX_CONNECTIONS`).
+    pub serve_limits: ServeLimits,
+    /// `OPS_ADDR`: where `/healthz` and `/metrics` are served (`None`: nowhere).
+    pub ops_addr: Option<SocketAddr>,
 }
 
 impl std::fmt::Debug for HttpOptions {
@@ -133,6 +152,8 @@ impl std::fmt::Debug for HttpOptions {
             .field("max_in_flight", &self.max_in_flight)
             .field("answer_deadline", &self.answer_deadline)
             .field("body_deadline", &self.body_deadline)
+            .field("serve_limits", &self.serve_limits)
+            .field("ops_addr", &self.ops_addr)
             .finish_non_exhaustive()
     }
 }
@@ -149,6 +170,8 @@ impl HttpOptions {
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             answer_deadline: ANSWER_DEADLINE,
             body_deadline: BODY_DEADLINE,
+            serve_limits: ServeLimits::default(),
+            ops_addr: None,
         })
     }
 
@@ -170,6 +193,8 @@ impl HttpOptions {
             max_in_flight: settings.http_max_in_flight,
             answer_deadline: ANSWER_DEADLINE,
             body_deadline: BODY_DEADLINE,
+            serve_limits: ServeLimits::from_settings(settings),
+            ops_addr: settings.ops_addr,
         })
     }
 }
@@ -238,6 +263,12 @@ impl HttpDoor {
 
     pub fn metrics(&self) -> &Arc<Metrics> {
         &self.metrics
+    }
+
+    /// `GET /healthz` and `GET /metrics` for this door, to serve on
+    /// `OPS_ADDR`.
+    pub fn ops_router(&self) -> Router {
+        ops_router(self.core.clone(), Arc::clone(&self.metrics), None)
     }
 
     /// How the door reaches Discord after an inline answer (ungated).
@@ -356,7 +387,8 @@ impl HttpDoor {
     }
 }
 
-/// Whether a signed timestamp (Unix seconds) is within the window of `now`.
+/// Whether a signed timestamp (Unix seconds) is at most
+/// [`TIMESTAMP_WINDOW`] before `now` and at most [`FUTURE_SKEW`] after it.
 fn fresh(timestamp: &str, now: SystemTime) -> bool {
     let Ok(signed) = timestamp.trim().parse::<u64>() else {
         return false;
@@ -365,7 +397,11 @@ fn fresh(timestamp: &str, now: SystemTime) -> bool {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    now.abs_diff(signed) <= TIMESTAMP_WINDOW.as_secs()
+    if signed > now {
+        signed - now <= FUTURE_SKEW.as_secs()
+    } else {
+        now - signed <= TIMESTAMP_WINDOW.as_secs()
+    }
 }
 
 /// `POST /interactions`: steps 0 to 2 of the module docs, then the answer.
@@ -409,15 +445,25 @@ async fn interactions(State(door): State<Arc<HttpDoor>>, request: Request) -> Re
     door.answer(&parts.headers, &body).await
 }
 
-/// `POST /interactions`, `GET /healthz` and `GET /metrics`.
+/// `POST /interactions`: the public address's only route.
 pub fn router(door: Arc<HttpDoor>) -> Router {
-    let ops = ops_router(door.core.clone(), Arc::clone(&door.metrics), None);
     Router::new()
         .route("/interactions", post(interactions))
         // The handler reads the body itself, with its own limit and deadline.
         .layer(DefaultBodyLimit::disable())
         .with_state(door)
-        .merge(ops)
+}
+
+/// Serves the door on `listener` under `limits` until `shutdown`
+/// (connections are counted in the door's metrics).
+pub async fn serve(
+    door: Arc<HttpDoor>,
+    listener: TcpListener,
+    limits: ServeLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let metrics = Arc::clone(&door.metrics);
+    server::serve(listener, router(door), shutdown, limits, metrics).await
 }
 
 /// `tutorbot http`: serves the door on `addr` until `shutdown`; requests in
@@ -430,14 +476,24 @@ pub async fn run(
     addr: SocketAddr,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let listener = bind(addr).await?;
+    let listener = bind(addr, "HTTP_ADDR").await?;
     let local = listener.local_addr()?;
+    let limits = options.serve_limits;
+    let ops_addr = options.ops_addr;
     let door = Arc::new(HttpDoor::new(core, options));
-    tracing::info!(addr = %local, "HTTP door listening: POST /interactions, GET /healthz, GET /metrics");
+    let ops = match ops_addr {
+        Some(addr) => Some(
+            OpsServer::start(door.ops_router(), addr, limits, Arc::clone(&door.metrics)).await?,
+        ),
+        None => None,
+    };
+    tracing::info!(addr = %local, "HTTP door listening: POST /interactions");
     println!("listening on http://{local}");
-    serve(listener, router(Arc::clone(&door)), shutdown)
-        .await
-        .context("serving HTTP")?;
+    let served = serve(Arc::clone(&door), listener, limits, shutdown).await;
+    if let Some(ops) = ops {
+        ops.stop().await;
+    }
+    served.context("serving HTTP")?;
     let running = door.followups().counts().in_flight;
     if running > 0 {
         tracing::info!(running, "waiting for work after answers (demos)");
@@ -456,13 +512,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_timestamp_is_fresh_within_five_minutes_either_way() {
+    fn a_timestamp_is_fresh_five_minutes_back_and_five_seconds_ahead() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert!(fresh("1700000000", now));
         assert!(fresh("1699999700", now));
-        assert!(fresh("1700000300", now));
+        assert!(fresh("1700000005", now));
         assert!(!fresh("1699999699", now));
-        assert!(!fresh("1700000301", now));
+        // Signed "in the future" to outlive the window: stale.
+        assert!(!fresh("1700000006", now));
+        assert!(!fresh("1700000300", now));
         assert!(!fresh("", now));
         assert!(!fresh("soon", now));
         assert!(!fresh("-5", now));

@@ -21,4 +21,5 @@ pub mod discord;
 pub mod gateway;
 pub mod http;
 pub mod ops;
+pub mod server;
 pub mod wire;

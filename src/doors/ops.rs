@@ -2,12 +2,17 @@
 //! serving, shutdown.
 //!
 //! Every long-running door serves `GET /healthz` and `GET /metrics`
-//! ([`ops_router`]): the HTTP door on the same server as
-//! `POST /interactions`, the gateway door on a server of its own on
-//! `HTTP_ADDR`. `/healthz` is what a load balancer or an orchestrator asks
-//! "should this process get traffic, or be restarted?":
+//! ([`ops_router`]) on a server of its own ([`OpsServer`]) on `OPS_ADDR`,
+//! loopback by default: never on the HTTP door's public address, so a
+//! stranger who can reach `POST /interactions` can neither read the
+//! metrics nor make the process query its database. `/healthz` is what a
+//! load balancer or an orchestrator asks "should this process get traffic,
+//! or be restarted?":
 //!
-//! - the database answers `SELECT 1` within a second, else **503**;
+//! - the database answers `SELECT 1` within a second, else **503**. A good
+//!   answer is kept for [`HEALTH_CACHE`], and checks wait for the one in
+//!   progress rather than start their own: a flood of health checks costs
+//!   one query a second, not one each (and during an outage, one at a time);
 //! - for the gateway door, each shard this process runs is connected, or
 //!   was disconnected for less than `GATEWAY_UNHEALTHY_AFTER_SECS`
 //!   ([`ShardHealth`]), else **503** with a body naming the shard. A short
@@ -19,12 +24,12 @@
 //! down. The gauge `tutorbot_gateway_shards_connected` on `/metrics` says
 //! how many shards are connected now.
 //!
-//! [`bind`], [`serve`] and [`shutdown_signal`] are the serving and stopping
-//! both Discord doors share. No door is imported here: a door hands in what
-//! it knows (its metrics, its shards' health).
+//! [`bind`], [`OpsServer`] and [`shutdown_signal`] are the serving and
+//! stopping both Discord doors share (connections are served with limits,
+//! by [`super::server`]). No door is imported here: a door hands in what it
+//! knows (its metrics, its shards' health).
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -37,7 +42,10 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::json;
 use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
+use super::server::{self, ServeLimits};
 use crate::core::Core;
 use crate::metrics::Metrics;
 
@@ -47,6 +55,9 @@ pub const DEFAULT_UNHEALTHY_AFTER: Duration = Duration::from_secs(60);
 
 /// How long `/healthz` waits for the database.
 const DATABASE_CHECK: Duration = Duration::from_secs(1);
+
+/// How long a good database check is reused by `/healthz`.
+pub const HEALTH_CACHE: Duration = Duration::from_secs(1);
 
 /// The connection of each gateway shard this process runs, as last seen.
 ///
@@ -142,6 +153,29 @@ struct Ops {
     core: Core,
     metrics: Arc<Metrics>,
     shards: Option<Arc<ShardHealth>>,
+    /// The last database check and when it was made. Behind an async lock
+    /// so that concurrent health checks wait for one query, not make many.
+    database: Arc<tokio::sync::Mutex<Option<(Instant, bool)>>>,
+}
+
+impl Ops {
+    /// Whether the database answers, asked at most once per [`HEALTH_CACHE`].
+    async fn database_up(&self) -> bool {
+        let mut last = self.database.lock().await;
+        // Only a good answer is reused: after an outage the first check
+        // that succeeds says so at once, not a second later.
+        if let Some((at, true)) = *last {
+            if at.elapsed() < HEALTH_CACHE {
+                return true;
+            }
+        }
+        let up = self.core.store.healthy(DATABASE_CHECK).await;
+        if !up {
+            self.metrics.database_error();
+        }
+        *last = Some((Instant::now(), up));
+        up
+    }
 }
 
 /// `GET /healthz` (see the module docs) and `GET /metrics` (Prometheus
@@ -155,14 +189,12 @@ pub fn ops_router(core: Core, metrics: Arc<Metrics>, shards: Option<Arc<ShardHea
             core,
             metrics,
             shards,
+            database: Arc::default(),
         })
 }
 
 async fn healthz(State(ops): State<Ops>) -> Response {
-    let database = ops.core.store.healthy(DATABASE_CHECK).await;
-    if !database {
-        ops.metrics.database_error();
-    }
+    let database = ops.database_up().await;
     let mut body = json!({
         "status": "ok",
         "database": if database { "up" } else { "down" },
@@ -210,23 +242,57 @@ async fn metrics_text(State(ops): State<Ops>) -> Response {
         .into_response()
 }
 
-/// Binds `addr`, with an error that names the setting.
-pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+/// Binds `addr`, with an error that names the setting it came from.
+pub async fn bind(addr: SocketAddr, setting: &str) -> anyhow::Result<TcpListener> {
     TcpListener::bind(addr)
         .await
-        .with_context(|| format!("cannot listen on HTTP_ADDR {addr}"))
+        .with_context(|| format!("cannot listen on {setting} {addr}"))
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then lets the
-/// requests in flight finish.
-pub async fn serve(
-    listener: TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+/// `/healthz` and `/metrics` served on their own address until stopped.
+pub struct OpsServer {
+    /// Where it listens (the port chosen, if `OPS_ADDR` asked for port 0).
+    pub addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl OpsServer {
+    /// Binds `addr` (`OPS_ADDR`) and serves `router` there, with the same
+    /// connection limits as the public address. Prints
+    /// `ops on http://ADDR` to stdout once it accepts connections.
+    pub async fn start(
+        router: Router,
+        addr: SocketAddr,
+        limits: ServeLimits,
+        metrics: Arc<Metrics>,
+    ) -> anyhow::Result<OpsServer> {
+        let listener = bind(addr, "OPS_ADDR").await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::serve(
+            listener,
+            router,
+            async move {
+                let _ = stopped.await;
+            },
+            limits,
+            metrics,
+        ));
+        tracing::info!(%addr, "serving GET /healthz and GET /metrics");
+        println!("ops on http://{addr}");
+        Ok(OpsServer { addr, stop, task })
+    }
+
+    /// Stops serving and waits until it has.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        match self.task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "the ops server failed"),
+            Err(e) => tracing::warn!(error = %e, "the ops server task failed"),
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -67,9 +67,22 @@ pub fn snowflake() -> u64 {
     (now_ms.saturating_sub(DISCORD_EPOCH_MS) << 22) | low
 }
 
-/// A fresh, process-unique interaction token (Discord's are opaque strings of ~150 chars).
+/// A fresh, process-unique interaction token shaped like Discord's: an
+/// opaque base64url string of about 150 characters, starting with
+/// `aW50ZXJhY3Rpb246` ("interaction:"). The shape matters to the tests that
+/// look for tokens in logs.
 pub fn interaction_token() -> String {
-    format!("fake-token-{}-{}", std::process::id(), snowflake())
+    use rand::Rng;
+    let tail: String = rand::thread_rng()
+        .sample_iter(&rand::distributions::Alphanumeric)
+        .take(120)
+        .map(char::from)
+        .collect();
+    format!(
+        "aW50ZXJhY3Rpb246{}x{}{tail}",
+        std::process::id(),
+        snowflake()
+    )
 }
 
 /// Where an interaction comes from and who made it: the ids every builder needs.

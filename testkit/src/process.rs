@@ -16,8 +16,10 @@ pub struct BotProcess {
     child: Child,
     /// Everything it wrote to stderr, once it has exited.
     stderr: tokio::task::JoinHandle<String>,
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`: `POST /interactions`.
     pub base: String,
+    /// `http://127.0.0.1:PORT` of `/healthz` and `/metrics` (`OPS_ADDR`).
+    pub ops: String,
     _dir: tempfile::TempDir,
 }
 
@@ -36,6 +38,7 @@ impl BotEnv {
             .set("PROMPTS_DIR", prompts_dir().to_str().unwrap())
             .set("DISCORD_PUBLIC_KEY", public_key)
             .set("HTTP_ADDR", addr)
+            .set("OPS_ADDR", "127.0.0.1:0")
             .set("RUST_LOG", "warn");
         env
     }
@@ -93,7 +96,7 @@ impl BotProcess {
             .kill_on_drop(true)
             .spawn()
             .expect("the tutorbot binary runs");
-        let base = listening_on(&mut child).await;
+        let (base, ops) = listening_on(&mut child).await;
         // Keep draining stderr so a chatty process never blocks on a full pipe.
         let mut pipe = child.stderr.take().expect("piped");
         let stderr = tokio::spawn(async move {
@@ -105,6 +108,7 @@ impl BotProcess {
             child,
             stderr,
             base,
+            ops,
             _dir: dir,
         }
     }
@@ -164,14 +168,19 @@ pub fn peak_memory_of(pid: u32) -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-/// Reads the child's stdout up to its `listening on http://ADDR` line.
-async fn listening_on(child: &mut Child) -> String {
+/// Reads the child's stdout up to its `listening on http://ADDR` line; the
+/// `ops on http://ADDR` line comes before it (empty if `OPS_ADDR=off`).
+async fn listening_on(child: &mut Child) -> (String, String) {
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let found = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut ops = String::new();
         while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(base) = line.strip_prefix("ops on ") {
+                ops = base.trim().to_string();
+            }
             if let Some(base) = line.strip_prefix("listening on ") {
-                return Some(base.trim().to_string());
+                return Some((base.trim().to_string(), ops));
             }
         }
         None
@@ -179,7 +188,7 @@ async fn listening_on(child: &mut Child) -> String {
     .await
     .expect("the process is ready within 60 s");
     match found {
-        Some(base) => base,
+        Some(found) => found,
         None => {
             let status = child.wait().await.unwrap();
             let mut err = String::new();

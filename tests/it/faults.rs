@@ -144,14 +144,14 @@ async fn a_postgres_outage_under_load_is_ridden_out_without_a_restart(pool: PgPo
     assert_eq!(lesson["type"], 4, "{lesson}");
     assert!(lesson["data"]["embeds"][0]["title"].is_string(), "{lesson}");
     // ...and the health check says why.
-    let health = reqwest::get(format!("{}/healthz", bot.base)).await.unwrap();
+    let health = reqwest::get(format!("{}/healthz", bot.ops)).await.unwrap();
     assert_eq!(health.status(), 503);
 
     proxy.restore();
     // The same process serves again by itself.
     let before = load.ok();
     load.ok_reaches(before + 30).await;
-    let health = reqwest::get(format!("{}/healthz", bot.base)).await.unwrap();
+    let health = reqwest::get(format!("{}/healthz", bot.ops)).await.unwrap();
     assert_eq!(health.status(), 200);
 
     let tally = load.stop().await;

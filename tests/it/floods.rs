@@ -28,8 +28,8 @@ use tutorbot::core::throttle::{ManualClock, Throttle, DEFAULT_CAPACITY};
 use tutorbot::core::{Action, ButtonId, Core, Outcome};
 use tutorbot::demo::DemoService;
 use tutorbot::doors::discord::ANSWER_DEADLINE;
-use tutorbot::doors::http::{router, HttpDoor, HttpOptions};
-use tutorbot::doors::ops::serve;
+use tutorbot::doors::http::{HttpDoor, HttpOptions};
+use tutorbot::doors::server::ServeLimits;
 use tutorbot::metrics::{Kind, Rejection};
 use tutorbot::settings::DemoSettings;
 
@@ -253,11 +253,7 @@ impl Door {
         let door = Arc::new(HttpDoor::new(core.clone(), options));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let server = tokio::spawn(serve(
-            listener,
-            router(Arc::clone(&door)),
-            std::future::pending(),
-        ));
+        let server = support::serve_http_door(Arc::clone(&door), listener, ServeLimits::default());
         Door {
             fake,
             door,

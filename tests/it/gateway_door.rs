@@ -448,18 +448,18 @@ async fn serve_registers_answers_and_stops_cleanly_on_sigterm(pool: PgPool) {
         .arg("serve")
         .env("DATABASE_URL", &url)
         .env("DISCORD_GUILD_ID", GUILD.to_string())
-        .env("HTTP_ADDR", "127.0.0.1:0")
+        .env("OPS_ADDR", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
 
-    // It prints where /healthz lives once it serves it.
+    // It prints where /healthz lives (OPS_ADDR) once it serves it.
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let base = tokio::time::timeout(Duration::from_secs(60), async {
         while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(base) = line.strip_prefix("listening on ") {
+            if let Some(base) = line.strip_prefix("ops on ") {
                 return base.trim().to_string();
             }
         }
@@ -523,7 +523,7 @@ async fn sigterm_after_a_shard_restart_closes_the_websocket_with_1000(pool: PgPo
     let child = tutorbot(&dir, &fake)
         .arg("serve")
         .env("DATABASE_URL", &url)
-        .env("HTTP_ADDR", "127.0.0.1:0")
+        .env("OPS_ADDR", "127.0.0.1:0")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

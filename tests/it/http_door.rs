@@ -21,8 +21,8 @@ use support::process::{BotEnv, BotProcess};
 use tokio::task::JoinHandle;
 use tutorbot::core::{Action, ButtonId, Core};
 use tutorbot::demo::DemoService;
-use tutorbot::doors::http::{router, HttpDoor, HttpOptions, MAX_BODY};
-use tutorbot::doors::ops::serve;
+use tutorbot::doors::http::{HttpDoor, HttpOptions, MAX_BODY};
+use tutorbot::doors::server::ServeLimits;
 use tutorbot::metrics::{Kind, Rejection};
 use tutorbot::settings::Settings;
 
@@ -69,11 +69,7 @@ impl Door {
         let door = Arc::new(HttpDoor::new(bot_core, options));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let server = tokio::spawn(serve(
-            listener,
-            router(Arc::clone(&door)),
-            std::future::pending(),
-        ));
+        let server = support::serve_http_door(Arc::clone(&door), listener, ServeLimits::default());
         Door {
             fake,
             door,
@@ -575,11 +571,7 @@ async fn healthz_says_503_when_postgres_does_not_answer() {
     ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(serve(
-        listener,
-        router(Arc::clone(&door)),
-        std::future::pending(),
-    ));
+    let server = support::serve_http_door(Arc::clone(&door), listener, ServeLimits::default());
     let health = reqwest::get(format!("{base}/healthz")).await.unwrap();
     assert_eq!(health.status(), 503);
     assert_eq!(
@@ -678,11 +670,9 @@ async fn two_processes_on_one_database_keep_one_learners_state_exact(pool: PgPoo
         .unwrap();
     assert_eq!(learners, 1);
 
-    // Both answer /healthz, and stop cleanly on SIGTERM.
+    // Both answer /healthz (on their OPS_ADDR), and stop cleanly on SIGTERM.
     for door in doors {
-        let health = reqwest::get(format!("{}/healthz", door.base))
-            .await
-            .unwrap();
+        let health = reqwest::get(format!("{}/healthz", door.ops)).await.unwrap();
         assert_eq!(health.status(), 200);
     }
     for process in [a, b] {

@@ -25,6 +25,7 @@ mod faults;
 mod fixtures_selftest;
 mod floods;
 mod gateway_door;
+mod hardening;
 mod hostile_input;
 mod http_door;
 mod lesson_flow;

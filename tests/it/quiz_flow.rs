@@ -198,6 +198,49 @@ async fn an_answer_clicked_twice_or_concurrently_counts_once(pool: PgPool) {
     );
 }
 
+/// Issue 11, finding 7: attempt ids are sequential, and "this quiz belongs
+/// to someone else" against "I don't recognise that button" told a
+/// stranger which ids exist. An attempt that is someone else's and one that
+/// does not exist now get the very same answer.
+#[sqlx::test]
+async fn a_foreign_attempt_and_a_missing_one_are_answered_alike(pool: PgPool) {
+    use tutorbot::core::{Action, ButtonId};
+    let core = core(pool.clone());
+    let (ada, bob) = (Learner::new("ada"), Learner::new("bob"));
+    let (_, r) = ask(&core, &quiz_cmd(&ada, "async")).await;
+    let adas = ButtonId::parse(&buttons(&r)[0].0).unwrap();
+    let forged = |attempt: i64| {
+        let Action::QuizAnswer {
+            version,
+            question,
+            choice,
+            ..
+        } = adas.action.clone()
+        else {
+            panic!("a quiz answer button");
+        };
+        ButtonId::new(
+            bob.id(),
+            Action::QuizAnswer {
+                attempt,
+                version,
+                question,
+                choice,
+            },
+        )
+        .encode()
+    };
+    let Action::QuizAnswer { attempt, .. } = adas.action else {
+        unreachable!()
+    };
+    let (foreign, foreign_view) = ask(&core, &bob.click(&forged(attempt))).await;
+    let (missing, missing_view) = ask(&core, &bob.click(&forged(attempt + 1000))).await;
+    assert_eq!(foreign.outcome, Outcome::Refused);
+    assert_eq!(missing.outcome, Outcome::Refused);
+    assert_eq!(foreign_view, missing_view, "nothing tells the two apart");
+    assert_eq!(count(&pool, "SELECT count(*) FROM quiz_answers").await, 0);
+}
+
 #[sqlx::test]
 async fn another_learners_click_is_refused_with_a_button_to_start_their_own(pool: PgPool) {
     let core = core(pool.clone());

@@ -173,3 +173,22 @@ pub fn id_with_prefix(message: &Value, prefix: &str) -> Vec<String> {
         .filter(|id| id.starts_with(prefix))
         .collect()
 }
+
+/// Serves an in-process HTTP door on `listener` until aborted, under
+/// `limits`, with `/healthz` and `/metrics` on the same listener (a real
+/// process serves those on `OPS_ADDR`; in-process tests want one address).
+pub fn serve_http_door(
+    door: Arc<tutorbot::doors::http::HttpDoor>,
+    listener: tokio::net::TcpListener,
+    limits: tutorbot::doors::server::ServeLimits,
+) -> tokio::task::JoinHandle<std::io::Result<()>> {
+    let routes = tutorbot::doors::http::router(Arc::clone(&door)).merge(door.ops_router());
+    let metrics = Arc::clone(door.metrics());
+    tokio::spawn(tutorbot::doors::server::serve(
+        listener,
+        routes,
+        std::future::pending(),
+        limits,
+        metrics,
+    ))
+}

@@ -672,6 +672,22 @@ impl FakeDiscord {
         dispatched
     }
 
+    /// Skips `n` sequence numbers on shard `shard_id`'s session, as when a
+    /// dispatch is lost on the way: the next dispatch arrives "off" (serenity
+    /// then warns, printing the whole event). Waits until the shard is READY.
+    pub async fn skip_sequence(&self, shard_id: u32, n: u64) {
+        let session_id = self
+            .wait_until(format!("shard {shard_id} connected and READY"), |i| {
+                i.0.live_session_for_shard(shard_id)
+                    .map(|(id, _)| id.clone())
+            })
+            .await;
+        let mut inner = self.shared.lock();
+        if let Some(session) = inner.sessions.get_mut(&session_id) {
+            session.seq += n;
+        }
+    }
+
     /// Sends op 7 RECONNECT to shard `shard_id`: serenity reconnects and RESUMEs.
     pub async fn request_reconnect(&self, shard_id: u32) {
         self.send_to_shard(
