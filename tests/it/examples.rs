@@ -165,8 +165,7 @@ fn demo_snippets(lang: &str) -> BTreeMap<String, String> {
         .filter_map(|(key, value)| {
             // `field_python` and the like are labels, not code.
             let value = value.as_str()?.trim().to_string();
-            (key.ends_with(&format!("_{lang}")) && value.starts_with("```"))
-                .then_some((key, value))
+            (key.ends_with(&format!("_{lang}")) && value.starts_with("```")).then_some((key, value))
         })
         .map(|(key, value)| {
             let mut lines: Vec<&str> = value.lines().collect();
@@ -291,11 +290,7 @@ fn every_python_snippet_of_the_demos_runs_and_does_what_it_says() {
         };
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("httpx.py"), FAKE_HTTPX).unwrap();
-        let indent = |s: &str| {
-            s.lines()
-                .map(|l| format!("    {l}\n"))
-                .collect::<String>()
-        };
+        let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
         let program = format!(
             "import asyncio, time\nimport httpx\n{globals}\n\nasync def snippet():\n{}{}    pass\n\nasyncio.run(snippet())\n",
             indent(&code),
