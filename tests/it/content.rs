@@ -106,6 +106,36 @@ fn the_shipped_content_loads_cleanly() {
     let catalog = support::catalog();
     assert!(catalog.lesson("async").is_some());
     assert!(catalog.lesson("python-setup").is_some());
+    assert!(catalog.lesson("async-practice").is_some());
+    // python-setup first: the async lessons ask for a venv.
+    let order: Vec<&str> = catalog.lessons().iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(order, ["python-setup", "async", "async-practice"]);
+}
+
+#[sqlx::test]
+async fn every_page_of_the_second_async_lesson_opens_through_the_core(pool: sqlx::PgPool) {
+    use support::{ask, button, text, Learner};
+    let core = support::core(pool);
+    let lesson = core.catalog.lesson("async-practice").unwrap().clone();
+    let ada = Learner::new("ada");
+    let (_, first) = ask(&core, &ada.lesson("async-practice")).await;
+    assert!(text(&first).contains(&lesson.title), "{first:#}");
+    for section in &lesson.sections {
+        let (_, page) = ask(&core, &ada.click(&button(&first, &section.title))).await;
+        let shown = text(&page);
+        assert!(shown.contains(&section.title), "{page:#}");
+        // The first line of the section's text, as Markdown shows it.
+        let opening = section.body.lines().next().unwrap();
+        assert!(
+            shown.contains(opening),
+            "{} not shown:\n{shown}",
+            section.id
+        );
+    }
+    let (_, checklist) = ask(&core, &ada.click(&button(&first, "checklist"))).await;
+    for objective in &lesson.objectives {
+        assert!(text(&checklist).contains(&objective.text), "{checklist:#}");
+    }
 }
 
 #[test]

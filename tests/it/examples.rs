@@ -31,10 +31,12 @@ fn every_example_prints_what_the_lesson_says_it_prints() {
         for section in &lesson.sections {
             for example in &section.examples {
                 checked += 1;
+                // Run as a file, the way a learner does: a process pool's
+                // workers import the main module, which `-c` does not have.
                 let dir = tempfile::tempdir().unwrap();
+                std::fs::write(dir.path().join("example.py"), &example.code).unwrap();
                 let out = Command::new("python3")
-                    .arg("-c")
-                    .arg(&example.code)
+                    .arg("example.py")
                     .current_dir(dir.path())
                     .stdin(std::process::Stdio::null())
                     .output()
