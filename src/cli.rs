@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::settings::Settings;
-use crate::{app, content::Catalog, doors};
+use crate::{app, content, content::Catalog, doors};
 
 /// A Discord bot that tutors programming.
 #[derive(Debug, Parser)]
@@ -28,6 +28,10 @@ pub enum Command {
     Check {
         /// The prompts folder (default: PROMPTS_DIR, or ./prompts).
         dir: Option<PathBuf>,
+        /// Also print, per quiz, how often the right answer is the longest
+        /// choice (a guesser's best strategy).
+        #[arg(long)]
+        stats: bool,
     },
     /// Run the bot on Discord's gateway (needs DISCORD_TOKEN); also serves
     /// /healthz and /metrics on OPS_ADDR (loopback by default).
@@ -60,7 +64,7 @@ pub enum Command {
 /// Runs the command; the process exit code follows the result.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Check { dir } => check(dir),
+        Command::Check { dir, stats } => check(dir, stats),
         Command::Console { learner } => {
             let settings = Settings::load()?;
             let core = app::start(&settings).await?;
@@ -147,7 +151,7 @@ async fn healthcheck() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn check(dir: Option<PathBuf>) -> anyhow::Result<()> {
+fn check(dir: Option<PathBuf>, stats: bool) -> anyhow::Result<()> {
     let dir = match dir {
         Some(d) => d,
         None => Settings::load().context("reading settings")?.prompts_dir,
@@ -160,11 +164,22 @@ fn check(dir: Option<PathBuf>) -> anyhow::Result<()> {
                 .filter_map(|l| l.quiz.as_ref())
                 .map(|q| q.questions.len())
                 .sum();
+            // Warnings name weaknesses but never fail the check.
+            let warnings = content::check::warnings(&catalog);
+            for w in warnings.iter() {
+                eprintln!("{w}");
+            }
+            if stats {
+                for s in lessons.iter().filter_map(content::check::quiz_stats) {
+                    println!("{s}");
+                }
+            }
             println!(
-                "{}: {} lesson(s), {} quiz question(s), all checks passed",
+                "{}: {} lesson(s), {} quiz question(s), all checks passed, {} warning(s)",
                 dir.display(),
                 lessons.len(),
-                questions
+                questions,
+                warnings.len()
             );
             Ok(())
         }

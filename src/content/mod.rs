@@ -6,10 +6,13 @@
 //! keys, quiz answers among their choices, objectives that exist, and examples
 //! with their output. It collects every mistake as `path:line: message`; the
 //! bot refuses to start on any, and `tutorbot check` prints them for authors.
+//! Weaknesses that do not stop a lesson (a quiz a guesser passes by picking
+//! the longest choice, say) are warnings, from [`check`].
 //!
 //! A loaded [`Catalog`] is immutable and shared: serving a lesson never
 //! touches the disk.
 
+pub mod check;
 pub mod diag;
 pub mod lesson;
 pub mod markdown;

@@ -18,6 +18,8 @@ pub const MAX_QUESTIONS: usize = 50;
 #[derive(Debug, Clone)]
 pub struct Quiz {
     pub questions: Vec<Question>,
+    /// The `quiz.toml` it came from, for authors' messages.
+    pub path: std::path::PathBuf,
     /// Fingerprint of `quiz.toml`: an answer button drawn from another
     /// version of the quiz is stale and never scored.
     pub version: String,
@@ -26,6 +28,8 @@ pub struct Quiz {
 #[derive(Debug, Clone)]
 pub struct Question {
     pub id: String,
+    /// Line of the question's `id` in `quiz.toml`, for authors' messages.
+    pub line: usize,
     pub objective: String,
     pub prompt: String,
     pub answer: String,
@@ -195,6 +199,7 @@ pub fn load(
         }
         questions.push(Question {
             id: q.id.into_inner(),
+            line,
             objective: q.objective.into_inner(),
             prompt: q.prompt.into_inner(),
             answer: q.answer.into_inner(),
@@ -206,6 +211,7 @@ pub fn load(
     fp.add(text.as_bytes());
     (diags.len() == before).then(|| Quiz {
         questions,
+        path: path.to_path_buf(),
         version: fp.hex(),
     })
 }

@@ -6,7 +6,7 @@ use crate::support;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use tutorbot::content::Catalog;
+use tutorbot::content::{check, Catalog};
 
 /// A copy of the shipped prompts/ in a temp folder, to break.
 struct Prompts {
@@ -48,6 +48,33 @@ impl Prompts {
         }
     }
 
+    /// Loads, expecting success; returns every warning as text.
+    fn warnings(&self) -> Vec<String> {
+        match Catalog::load(self.dir.path()) {
+            Ok(catalog) => check::warnings(&catalog)
+                .iter()
+                .map(|d| d.to_string())
+                .collect(),
+            Err(d) => panic!("warnings must never stop a load:\n{d}"),
+        }
+    }
+
+    /// Rewrites every choice of a quiz: `f(is_right, text)` gives the new
+    /// text. (The file is re-serialized; its line numbers change.)
+    fn rewrite_choices(&self, rel: &str, f: impl Fn(bool, &str) -> String) {
+        let p = self.path(rel);
+        let mut quiz: toml::Table = fs::read_to_string(&p).unwrap().parse().unwrap();
+        for q in quiz["questions"].as_array_mut().unwrap() {
+            let answer = q["answer"].as_str().unwrap().to_string();
+            for c in q["choices"].as_array_mut().unwrap() {
+                let right = c["id"].as_str() == Some(answer.as_str());
+                let text = f(right, c["text"].as_str().unwrap());
+                c["text"] = toml::Value::String(text);
+            }
+        }
+        fs::write(&p, toml::to_string(&quiz).unwrap()).unwrap();
+    }
+
     fn expect(&self, rel: &str, line: usize, message: &str) {
         let errors = self.errors();
         let want = format!("{}:{line}: ", self.path(rel).display());
@@ -79,6 +106,36 @@ fn the_shipped_content_loads_cleanly() {
     let catalog = support::catalog();
     assert!(catalog.lesson("async").is_some());
     assert!(catalog.lesson("python-setup").is_some());
+    assert!(catalog.lesson("async-practice").is_some());
+    // python-setup first: the async lessons ask for a venv.
+    let order: Vec<&str> = catalog.lessons().iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(order, ["python-setup", "async", "async-practice"]);
+}
+
+#[sqlx::test]
+async fn every_page_of_the_second_async_lesson_opens_through_the_core(pool: sqlx::PgPool) {
+    use support::{ask, button, text, Learner};
+    let core = support::core(pool);
+    let lesson = core.catalog.lesson("async-practice").unwrap().clone();
+    let ada = Learner::new("ada");
+    let (_, first) = ask(&core, &ada.lesson("async-practice")).await;
+    assert!(text(&first).contains(&lesson.title), "{first:#}");
+    for section in &lesson.sections {
+        let (_, page) = ask(&core, &ada.click(&button(&first, &section.title))).await;
+        let shown = text(&page);
+        assert!(shown.contains(&section.title), "{page:#}");
+        // The first line of the section's text, as Markdown shows it.
+        let opening = section.body.lines().next().unwrap();
+        assert!(
+            shown.contains(opening),
+            "{} not shown:\n{shown}",
+            section.id
+        );
+    }
+    let (_, checklist) = ask(&core, &ada.click(&button(&first, "checklist"))).await;
+    for objective in &lesson.objectives {
+        assert!(text(&checklist).contains(&objective.text), "{checklist:#}");
+    }
 }
 
 #[test]
@@ -336,4 +393,146 @@ fn every_mistake_is_reported_in_one_run() {
         "id = \"Overview\"",
     );
     assert!(p.errors().len() >= 2, "{:?}", p.errors());
+}
+
+#[test]
+fn the_shipped_quizzes_raise_no_warning_and_a_guesser_cannot_pass_them_by_length() {
+    let catalog = support::catalog();
+    let warnings = check::warnings(&catalog);
+    assert!(warnings.is_empty(), "{warnings}");
+    for lesson in catalog.lessons() {
+        let stats = check::quiz_stats(lesson).expect("every shipped lesson has a quiz");
+        assert!(
+            !stats.too_guessable() && !stats.too_guessable_short(),
+            "{stats}"
+        );
+    }
+}
+
+#[test]
+fn a_quiz_whose_right_answer_is_usually_the_longest_is_warned_but_still_loads() {
+    let p = Prompts::copy();
+    p.rewrite_choices("async/quiz.toml", |right, text| {
+        if right {
+            text.to_string()
+        } else {
+            "No".to_string()
+        }
+    });
+    let warnings = p.warnings();
+    let want = format!(
+        "{}:1: warning: the right answer is the longest choice in",
+        p.path("async/quiz.toml").display()
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with(&want) && w.contains("over 40%")),
+        "{warnings:#?}"
+    );
+    assert!(
+        !warnings.iter().any(|w| w.contains("python-setup")),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn a_quiz_overcorrected_to_short_right_answers_is_warned_too() {
+    let p = Prompts::copy();
+    p.rewrite_choices("python-setup/quiz.toml", |right, text| {
+        if right {
+            text.to_string()
+        } else {
+            "x".repeat(80)
+        }
+    });
+    let warnings = p.warnings();
+    assert!(
+        warnings.iter().any(|w| w.contains(
+            "python-setup/quiz.toml:1: warning: the right answer is the shortest choice in"
+        )),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn two_questions_with_the_same_prompt_are_warned_at_the_second() {
+    let p = Prompts::copy();
+    // Case, punctuation and code ticks aside, the same question as
+    // `how-many-threads`, which comes later in the file.
+    p.edit(
+        "async/quiz.toml",
+        "prompt = \"In a normal script, what does `result = asyncio.run(main())` do?\"",
+        "prompt = \"how many threads does asyncio use to run 100 coroutines with gather\"",
+    );
+    let line = p.line_of("async/quiz.toml", "id = \"how-many-threads\"");
+    let want = format!(
+        "{}:{line}: warning: question `how-many-threads` asks the same as `what-run-does`",
+        p.path("async/quiz.toml").display()
+    );
+    let warnings = p.warnings();
+    assert!(
+        warnings.iter().any(|w| w.starts_with(&want)),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn an_objective_tested_by_fewer_than_three_questions_is_warned() {
+    let p = Prompts::copy();
+    for id in ["function-or-object", "when-body-runs"] {
+        p.edit(
+            "async/quiz.toml",
+            &format!("id = \"{id}\"\nobjective = \"define-coroutine\""),
+            &format!("id = \"{id}\"\nobjective = \"explain-await\""),
+        );
+    }
+    let warnings = p.warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("warning: objective `define-coroutine` is tested by 1 question(s)")),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn tutorbot_check_prints_the_length_statistic_per_quiz_and_passes_with_warnings() {
+    let p = Prompts::copy();
+    p.rewrite_choices("async/quiz.toml", |right, text| {
+        if right {
+            text.to_string()
+        } else {
+            "No".to_string()
+        }
+    });
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tutorbot"))
+        .arg("check")
+        .arg(p.dir.path())
+        .arg("--stats")
+        .env_clear()
+        .output()
+        .expect("tutorbot runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "warnings must not fail the check: {stderr}"
+    );
+    let catalog = Catalog::load(p.dir.path()).unwrap();
+    for lesson in catalog.lessons() {
+        let stats = check::quiz_stats(lesson).unwrap();
+        assert!(
+            stdout.contains(&format!("{stats}\n")),
+            "{stats} not in:\n{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("all checks passed, 1 warning(s)"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("warning: the right answer is the longest choice"),
+        "{stderr}"
+    );
 }

@@ -218,7 +218,11 @@ impl HttpDoor {
         let fake = &self.session.fake;
         let mut env = BotEnv::http(&url, &fake.public_key_hex(), "127.0.0.1:0");
         env.set("DISCORD_API_BASE", &fake.api_base())
-            .set("DISCORD_TOKEN", TOKEN);
+            .set("DISCORD_TOKEN", TOKEN)
+            // Scenarios test flows, not the per-learner throttle (floods.rs
+            // does): a quiz played through is two clicks a question, faster
+            // than a person, and must not depend on the quiz's length.
+            .set("LEARNER_BURST", "10000");
         self.process = Some(BotProcess::spawn(&env).await);
     }
 
