@@ -27,6 +27,8 @@ mod floods;
 mod gateway_door;
 mod hostile_input;
 mod http_door;
+mod lab;
+mod lab_hostile;
 mod lesson_flow;
 mod outage;
 mod quiz_flow;

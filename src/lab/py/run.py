@@ -1,0 +1,69 @@
+"""The learner's process in a lab sandbox (tutorbot's src/lab).
+
+Runs /lab/main.py as __main__ under the name main.py, with tracebacks that
+start at the learner's own code; then, for a graded exercise, the hidden
+checks in /lab/check.py in the same namespace (they call the learner's
+functions). The checks' verdict goes to the report pipe as one JSON line:
+{"check": {"passed": true}} or {"check": {"passed": false, "why": "..."}}.
+"""
+
+import builtins
+import json
+import linecache
+import os
+import sys
+import traceback
+
+
+def load(path, name):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        source = f.read()
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    return source
+
+
+def run(source, name, namespace):
+    """Runs source; returns the exit code it asks for, or None to go on."""
+    try:
+        exec(compile(source, name, "exec"), namespace)
+    except SystemExit as e:
+        if e.code is None or e.code == 0:
+            return None
+        if not isinstance(e.code, int):
+            print(e.code, file=sys.stderr)
+            return 1
+        return e.code
+    except BaseException as e:  # the learner's own error: show it, from their code
+        traceback.print_exception(type(e), e, e.__traceback__.tb_next)
+        return 1
+    return None
+
+
+def main():
+    report = os.dup(int(sys.argv[1]))
+    os.close(int(sys.argv[1]))
+    os.set_inheritable(report, False)
+    sys.argv = ["main.py"]
+    namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": builtins}
+    code = run(load("/lab/main.py", "main.py"), "main.py", namespace)
+    if code is not None:
+        sys.stdout.flush()
+        os._exit(code)
+    if os.path.exists("/lab/check.py"):
+        checks = load("/lab/check.py", "check.py")
+        try:
+            exec(compile(checks, "check.py", "exec"), namespace)
+            fact = {"passed": True}
+        except AssertionError as e:
+            fact = {"passed": False, "why": str(e) or "a check failed"}
+        except BaseException as e:
+            fact = {"passed": False, "why": "".join(traceback.format_exception_only(type(e), e)).strip()}
+        # The learner's program ended well whatever the checks say: the exit
+        # status stays 0, the checks' word travels on the report.
+        os.write(report, (json.dumps({"check": fact}) + "\n").encode())
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+if __name__ == "__main__":
+    main()
