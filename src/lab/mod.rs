@@ -17,6 +17,8 @@
 //! - [`verdict`]: the report and output judged into a [`Verdict`], and its
 //!   words ("stopped: used more than 5 s of CPU").
 //! - [`probe`]: [`Lab`], on or off with a reason, decided once at start.
+//! - [`queue`]: [`LabQueue`], at most `LAB_MAX_RUNNING` sandboxes at once, a
+//!   bounded queue with each job's place, one job per learner.
 //!
 //! # Whose fault
 //! [`BadJob`] (too long, empty) is the learner's and is refused before
@@ -34,6 +36,7 @@ pub mod cli;
 pub mod error;
 pub mod limits;
 pub mod probe;
+pub mod queue;
 pub mod runtime;
 pub mod sandbox;
 pub mod verdict;
@@ -41,5 +44,6 @@ pub mod verdict;
 pub use error::{BadJob, LabError};
 pub use limits::{LabConfig, LabLimits};
 pub use probe::Lab;
+pub use queue::{LabQueue, Place, QueueRefusal, Ticket};
 pub use sandbox::{Job, Sandbox, PRACTICE_PORT};
 pub use verdict::{Captured, Check, Ending, Span, Verdict};

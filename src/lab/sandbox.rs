@@ -165,8 +165,7 @@ impl Sandbox {
         let pid1 = tokio::spawn(sandbox_pid1(info_read));
         let mut stdout = child.stdout.take().expect("stdout is piped");
         let mut stderr = child.stderr.take().expect("stderr is piped");
-        let mut report_pipe =
-            tokio::net::unix::pipe::Receiver::from_owned_fd(report_read)?;
+        let mut report_pipe = tokio::net::unix::pipe::Receiver::from_owned_fd(report_read)?;
 
         let mut out = Budgeted::default();
         let mut err = Budgeted::default();

@@ -354,3 +354,87 @@ async fn without_bubblewrap_or_a_usable_python_the_lab_is_off_and_says_why() {
     };
     assert!(reason.contains("/nonexistent/python3"), "{reason}");
 }
+
+mod queue {
+    use super::*;
+    use tutorbot::lab::{LabQueue, Place, QueueRefusal};
+
+    fn slow() -> Job {
+        // Runs until the 2 s wall time stops it: long enough for everything
+        // the test asks meanwhile, which needs no waiting at all.
+        Job::new("import time\ntime.sleep(60)\n", "").unwrap()
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_full_lab_queues_in_order_refuses_past_the_bound_and_one_job_per_learner() {
+        let limits = LabLimits {
+            wall: Duration::from_secs(2),
+            ..LabLimits::default()
+        };
+        let Some(lab) = sandbox_with(limits, None).await else {
+            return;
+        };
+        let queue = LabQueue::new(lab, 1, 1);
+        let first = queue.submit(1, slow()).unwrap();
+        assert_eq!(first.place(), Place::Running);
+        assert_eq!(
+            queue.submit(1, job("print(1)")).unwrap_err(),
+            QueueRefusal::AlreadyRunning
+        );
+        let mut second = queue.submit(2, job("print('second')")).unwrap();
+        assert_eq!(second.place(), Place::Queued(1));
+        assert_eq!(
+            queue.submit(3, job("print(3)")).unwrap_err(),
+            QueueRefusal::Full { queued: 1 }
+        );
+        assert_eq!(queue.load(), (1, 1));
+
+        // The runtime is not blocked while the lab is full: a loopback
+        // round trip completes while the first run is still going.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let ping = async {
+            let (_client, _server) =
+                tokio::join!(tokio::net::TcpStream::connect(addr), listener.accept());
+        };
+        let first_verdict = first.verdict();
+        tokio::pin!(first_verdict);
+        tokio::select! {
+            biased;
+            _ = ping => {}
+            _ = &mut first_verdict => panic!("the first run ended before a loopback round trip"),
+        }
+        assert_eq!(second.place(), Place::Queued(1));
+        let v = first_verdict.await.unwrap();
+        assert_eq!(v.ending.to_string(), "stopped: ran longer than 2 s");
+        assert_eq!(second.place_changed().await, Some(Place::Running));
+        let v = second.verdict().await.unwrap();
+        assert_eq!(v.stdout.text, "second\n");
+        // Everything freed: the first learner may run again.
+        assert_eq!(queue.load(), (0, 0));
+        let again = queue.submit(1, job("print('again')")).unwrap();
+        assert_eq!(again.verdict().await.unwrap().stdout.text, "again\n");
+    }
+
+    #[tokio::test]
+    async fn runs_up_to_the_limit_go_at_the_same_time() {
+        let Some(lab) = sandbox().await else { return };
+        let queue = LabQueue::new(lab, 2, 5);
+        let a = queue.submit(1, job("print('a')")).unwrap();
+        let b = queue.submit(2, job("print('b')")).unwrap();
+        let c = queue.submit(3, job("print('c')")).unwrap();
+        assert_eq!(
+            (a.place(), b.place(), c.place()),
+            (Place::Running, Place::Running, Place::Queued(1))
+        );
+        let (a, b, c) = tokio::join!(a.verdict(), b.verdict(), c.verdict());
+        assert_eq!(
+            [
+                a.unwrap().stdout.text,
+                b.unwrap().stdout.text,
+                c.unwrap().stdout.text
+            ],
+            ["a\n", "b\n", "c\n"]
+        );
+    }
+}
