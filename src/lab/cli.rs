@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::{bail, Context};
 
 use super::{Check, Job, Lab, Verdict};
+use crate::content::{Catalog, Exercise};
 use crate::settings::Settings;
 
 /// Runs one file (and an exercise's checks) and prints its verdict; an error
@@ -24,9 +25,10 @@ pub async fn run_file(
         }
         None => String::new(),
     };
-    let job = Job::new(code, stdin).with_context(|| format!("{}", file.display()))?;
+    let mut job = Job::new(code, stdin).with_context(|| format!("{}", file.display()))?;
     if let Some(id) = exercise {
-        bail!("no exercise {id}: exercises are not loaded yet");
+        let catalog = crate::app::load_catalog(&settings)?;
+        job = job.with_checks(find_exercise(&catalog, id)?.checks.clone());
     }
     let sandbox = match Lab::start(settings.lab.config.clone()).await {
         Lab::On(s) => s,
@@ -34,11 +36,28 @@ pub async fn run_file(
     };
     let verdict = sandbox.run(&job).await?;
     print!("{}", render(&verdict));
-    if verdict.passed() {
-        Ok(())
-    } else {
-        bail!("{}: {}", file.display(), verdict.ending)
+    match (&verdict.check, verdict.passed()) {
+        (_, true) => Ok(()),
+        (Some(Check::Failed(why)), false) => bail!("{}: the checks failed: {why}", file.display()),
+        (_, false) => bail!("{}: {}", file.display(), verdict.ending),
     }
+}
+
+/// The exercise `LESSON/ID` of the catalog, or an error naming what exists.
+pub fn find_exercise<'c>(catalog: &'c Catalog, id: &str) -> anyhow::Result<&'c Exercise> {
+    let Some((lesson_id, exercise_id)) = id.split_once('/') else {
+        bail!("--exercise takes LESSON/ID, e.g. async/gather; got {id:?}");
+    };
+    let Some(lesson) = catalog.lesson(lesson_id) else {
+        bail!("no lesson {lesson_id:?}");
+    };
+    lesson.exercise(exercise_id).with_context(|| {
+        let ids: Vec<&str> = lesson.exercises.iter().map(|e| e.id.as_str()).collect();
+        format!(
+            "lesson {lesson_id} has no exercise {exercise_id:?} (it has: {})",
+            ids.join(", ")
+        )
+    })
 }
 
 /// The verdict as plain text: the output with line numbers, the ending, the

@@ -39,6 +39,7 @@ use super::verdict::{judge, Captured, Observed, Report, Verdict};
 const LAUNCH_PY: &str = include_str!("py/launch.py");
 const SERVER_PY: &str = include_str!("py/server.py");
 const RUN_PY: &str = include_str!("py/run.py");
+const CHECK_PRELUDE_PY: &str = include_str!("py/check_prelude.py");
 
 /// The practice server's port, inside each sandbox's own network namespace.
 pub const PRACTICE_PORT: u16 = 8000;
@@ -89,7 +90,8 @@ impl Job {
     }
 
     /// The same job, followed by an exercise's hidden checks (our Python,
-    /// run after the learner's code in its namespace).
+    /// run after the learner's code in its namespace, after the helpers of
+    /// `py/check_prelude.py`: `requests_since`, `max_overlap`, `need`).
     pub fn with_checks(mut self, checks: impl Into<String>) -> Job {
         self.checks = Some(checks.into());
         self
@@ -473,7 +475,11 @@ impl RunFolder {
         ];
         let config = config.to_string();
         files.push(("run.json", config.as_bytes()));
-        if let Some(checks) = &job.checks {
+        let checks = job
+            .checks
+            .as_ref()
+            .map(|c| format!("{CHECK_PRELUDE_PY}\n{c}\n"));
+        if let Some(checks) = &checks {
             files.push(("check.py", checks.as_bytes()));
         }
         for (name, bytes) in files {

@@ -282,18 +282,32 @@ fn exited(code: i32, stderr: &str, limits: &LabLimits) -> Ending {
     }
 }
 
-/// The last line of stderr when it reads like a Python exception
-/// (`Name: message` or a bare `Name`), at most 300 characters.
+/// The exception a traceback ends with: among the last lines of stderr, the
+/// last one that starts at the margin with a dotted name, alone or followed
+/// by `: message` (`ValueError: bad`, `httpx.HTTPStatusError: ...`,
+/// `KeyboardInterrupt`). Messages may run over several lines (httpx adds
+/// "For more information check: ..."), so a few are looked at. At most 300
+/// characters.
 pub fn last_error(stderr: &str) -> Option<String> {
-    let line = stderr.lines().rev().find(|l| !l.trim().is_empty())?.trim();
-    let name = line.split(':').next().unwrap_or(line);
-    let looks_like_name = !name.is_empty()
-        && !name.starts_with(' ')
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        && name.chars().next().is_some_and(char::is_alphabetic);
-    looks_like_name.then(|| line.chars().take(300).collect())
+    stderr
+        .lines()
+        .rev()
+        .filter(|l| !l.trim().is_empty())
+        .take(5)
+        .find(|line| looks_like_name(line.split_once(": ").map_or(line, |(name, _)| name)))
+        .map(|l| l.trim().chars().take(300).collect())
+}
+
+/// `ValueError`, `httpx.HTTPStatusError`: dotted identifiers, the last one
+/// capitalised, nothing before them.
+fn looks_like_name(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or_default();
+    name.split('.').all(|part| {
+        part.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+    }) && last.chars().next().is_some_and(char::is_uppercase)
 }
 
 #[cfg(test)]
@@ -423,6 +437,12 @@ mod tests {
             Some("KeyboardInterrupt")
         );
         assert_eq!(last_error("hello world\n"), None);
+        let httpx = "Traceback (most recent call last):\n  File \"main.py\", line 3\nhttpx.HTTPStatusError: Server error '500 Internal Server Error'\nFor more information check: https://example.org/500\n";
+        assert_eq!(
+            last_error(httpx).as_deref(),
+            Some("httpx.HTTPStatusError: Server error '500 Internal Server Error'")
+        );
+        assert_eq!(last_error("    ValueError: indented\n"), None);
         assert_eq!(last_error(""), None);
     }
 }

@@ -28,6 +28,7 @@ mod gateway_door;
 mod hostile_input;
 mod http_door;
 mod lab;
+mod lab_exercises;
 mod lab_hostile;
 mod lesson_flow;
 mod outage;
