@@ -1,20 +1,23 @@
 """PID 1 of a lab sandbox (tutorbot's src/lab, started by bubblewrap --as-pid-1).
 
-It binds the practice server's socket, starts the server, starts the learner's
+It binds the practice server's socket, starts the server and the learner's
 process (run.py) under the run's resource limits, reaps every process in the
-sandbox, and writes one JSON line a fact on fd 3, the pipe the bot reads:
-{"learner": {...}} when the learner's process ends. Being PID 1 of its own PID
+sandbox, and writes one JSON line on fd 3, the pipe the bot reads, when the
+learner's process ends: {"learner": {...}}. Being PID 1 of its own PID
 namespace, signals from inside the sandbox cannot stop it; when it exits the
 kernel ends every process left in the sandbox.
+
+Start-up time is the lab's overhead, so it imports little (no subprocess:
+fork and exec by hand) and does not wait for the server: the socket listens
+before either process starts, and a connection waits in its backlog until
+the server accepts it.
 """
 
-import ctypes
 import json
 import os
 import resource
 import signal
 import socket
-import subprocess
 import sys
 import time
 
@@ -25,29 +28,53 @@ def undumpable():
     # Not dumpable: the learner's process (same uid) cannot ptrace this one
     # or open its file descriptors through /proc.
     try:
+        import ctypes
+
         ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
-    except OSError:
+    except (ImportError, OSError):
         pass
 
 
-def limiter(limits, learner):
-    def apply():
-        os.setsid()
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        address = limits["address_space_bytes"]
-        resource.setrlimit(resource.RLIMIT_AS, (address, address))
-        files = limits["open_files"]
-        resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
-        size = limits["file_size_bytes"]
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-        cpu = limits["cpu_secs"]
-        # The soft limit sends SIGXCPU, the hard one SIGKILL a second later.
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        if learner:
-            procs = limits["processes"]
-            resource.setrlimit(resource.RLIMIT_NPROC, (procs, procs))
+def limit(limits, learner):
+    """Applies the run's limits to the calling (freshly forked) process."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    address = limits["address_space_bytes"]
+    resource.setrlimit(resource.RLIMIT_AS, (address, address))
+    files = limits["open_files"]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
+    size = limits["file_size_bytes"]
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    cpu = limits["cpu_secs"]
+    # The soft limit sends SIGXCPU, the hard one SIGKILL a second later.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    if learner:
+        procs = limits["processes"]
+        resource.setrlimit(resource.RLIMIT_NPROC, (procs, procs))
 
-    return apply
+
+def spawn(argv, env, limits, learner, keep, stdin_path=None):
+    """fork + exec, with the limits, a session of its own, and only the fds
+    in `keep` (besides 0, 1, 2) left open."""
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        os.setsid()
+        if stdin_path is not None:
+            fd = os.open(stdin_path, os.O_RDONLY)
+            os.dup2(fd, 0)
+            os.close(fd)
+        else:
+            fd = os.open("/dev/null", os.O_RDWR)
+            for target in (0, 1, 2):
+                os.dup2(fd, target)
+            os.close(fd)
+        for fd in keep:
+            os.set_inheritable(fd, True)
+        limit(limits, learner)
+        os.execve(argv[0], argv, env)
+    finally:
+        os._exit(127)
 
 
 def main():
@@ -67,39 +94,27 @@ def main():
         "PATH": "/usr/bin",
         "HOME": "/tmp",
         "LANG": "C.UTF-8",
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
         "MALLOC_ARENA_MAX": "1",
         "PRACTICE_URL": "http://127.0.0.1:%d" % cfg["port"],
     }
-    ready_r, ready_w = os.pipe()
-    server = subprocess.Popen(
-        [py, "-I", "-B", "/lab/server.py", str(REPORT_FD), str(sock.fileno()), str(ready_w)],
-        pass_fds=(REPORT_FD, sock.fileno(), ready_w),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        cwd="/tmp",
-        preexec_fn=limiter(limits, learner=False),
+    server = spawn(
+        [py, "-I", "-S", "-B", "/lab/server.py", str(REPORT_FD), str(sock.fileno())],
+        env,
+        limits,
+        learner=False,
+        keep=(REPORT_FD, sock.fileno()),
     )
     sock.close()
-    os.close(ready_w)
-    # The server says when it serves, so the learner's time does not include
-    # the server's start (an empty read: the server died; run anyway).
-    os.read(ready_r, 1)
-    os.close(ready_r)
 
-    with open("/lab/stdin", "rb") as stdin:
-        started = time.monotonic()
-        learner = subprocess.Popen(
-            [py, "-I", "-u", "-B", "/lab/run.py", str(REPORT_FD)],
-            pass_fds=(REPORT_FD,),
-            stdin=stdin,
-            env=env,
-            cwd="/tmp",
-            preexec_fn=limiter(limits, learner=True),
-        )
+    started = time.monotonic()
+    learner = spawn(
+        [py, "-I", "-u", "-B", "/lab/run.py", str(REPORT_FD)],
+        env,
+        limits,
+        learner=True,
+        keep=(REPORT_FD,),
+        stdin_path="/lab/stdin",
+    )
     status, usage = None, None
     while status is None:
         try:
@@ -108,10 +123,9 @@ def main():
             break
         except InterruptedError:
             continue
-        if pid == learner.pid:
+        if pid == learner:
             status, usage = st, ru
     ended = time.monotonic()
-    learner.returncode = 0  # reaped above; keep Popen from waiting again
     fact = {
         "started": started,
         "ended": ended,

@@ -8,18 +8,39 @@ functions). The checks' verdict goes to the report pipe as one JSON line:
 """
 
 import builtins
-import json
-import linecache
 import os
 import sys
-import traceback
+
+# Read by the learner's tracebacks: the file names main.py and check.py
+# stand for these sources.
+SOURCES = {}
 
 
 def load(path, name):
     with open(path, encoding="utf-8", errors="replace") as f:
         source = f.read()
-    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    SOURCES[name] = source
     return source
+
+
+def show(e, skip_frames=1):
+    """Prints the traceback of e from the learner's own frames. traceback is
+    imported only here: start-up time is the lab's overhead."""
+    import linecache
+    import traceback
+
+    for name, source in SOURCES.items():
+        linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    tb = e.__traceback__
+    for _ in range(skip_frames):
+        tb = tb.tb_next if tb is not None else None
+    traceback.print_exception(type(e), e, tb)
+
+
+def fail_text(e):
+    import traceback
+
+    return "".join(traceback.format_exception_only(type(e), e)).strip()
 
 
 def run(source, name, namespace):
@@ -34,7 +55,7 @@ def run(source, name, namespace):
             return 1
         return e.code
     except BaseException as e:  # the learner's own error: show it, from their code
-        traceback.print_exception(type(e), e, e.__traceback__.tb_next)
+        show(e)
         return 1
     return None
 
@@ -57,7 +78,9 @@ def main():
         except AssertionError as e:
             fact = {"passed": False, "why": str(e) or "a check failed"}
         except BaseException as e:
-            fact = {"passed": False, "why": "".join(traceback.format_exception_only(type(e), e)).strip()}
+            fact = {"passed": False, "why": fail_text(e)}
+        import json
+
         # The learner's program ended well whatever the checks say: the exit
         # status stays 0, the checks' word travels on the report.
         os.write(report, (json.dumps({"check": fact}) + "\n").encode())

@@ -113,13 +113,11 @@ async def serve(reader, writer, report):
 
 
 async def main():
-    report, listen_fd, ready = (int(a) for a in sys.argv[1:4])
+    report, listen_fd = (int(a) for a in sys.argv[1:3])
     sock = socket.socket(fileno=listen_fd)
     server = await asyncio.start_server(
         lambda r, w: serve(r, w, report), sock=sock, limit=16 * 1024
     )
-    os.write(ready, b"1")
-    os.close(ready)
     async with server:
         await server.serve_forever()
 
