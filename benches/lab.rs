@@ -131,7 +131,11 @@ async fn main() {
     };
     let t = Instant::now();
     let tickets: Vec<_> = (0..jobs)
-        .map(|i| queue.submit(i as u64, Job::new(fetch, "").unwrap()).unwrap())
+        .map(|i| {
+            queue
+                .submit(i as u64, Job::new(fetch, "").unwrap())
+                .unwrap()
+        })
         .collect();
     for ticket in tickets {
         let v = ticket.verdict().await.unwrap();

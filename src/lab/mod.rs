@@ -19,6 +19,8 @@
 //! - [`probe`]: [`Lab`], on or off with a reason, decided once at start.
 //! - [`queue`]: [`LabQueue`], at most `LAB_MAX_RUNNING` sandboxes at once, a
 //!   bounded queue with each job's place, one job per learner.
+//! - [`service`]: [`LabHandle`], what the bot holds: the lab starting, on
+//!   (its queue) or off (the reason), for `/run` and `/healthz`.
 //!
 //! # Whose fault
 //! [`BadJob`] (too long, empty) is the learner's and is refused before
@@ -39,6 +41,7 @@ pub mod probe;
 pub mod queue;
 pub mod runtime;
 pub mod sandbox;
+pub mod service;
 pub mod verdict;
 
 pub use error::{BadJob, LabError};
@@ -46,4 +49,5 @@ pub use limits::{LabConfig, LabLimits};
 pub use probe::Lab;
 pub use queue::{LabQueue, Place, QueueRefusal, Ticket};
 pub use sandbox::{Job, Sandbox, PRACTICE_PORT};
+pub use service::{LabHandle, LabStatus};
 pub use verdict::{Captured, Check, Ending, Span, Verdict};

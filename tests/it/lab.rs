@@ -438,3 +438,67 @@ mod queue {
         );
     }
 }
+
+mod health {
+    use std::sync::Arc;
+
+    use sqlx::PgPool;
+    use tutorbot::doors::ops::{ops_router, serve};
+    use tutorbot::lab::{LabHandle, LabStatus};
+    use tutorbot::metrics::Metrics;
+    use tutorbot::settings::Settings;
+
+    use crate::support;
+
+    /// `/healthz` of a core holding `lab`, as JSON.
+    async fn healthz(pool: PgPool, lab: LabHandle) -> (u16, serde_json::Value) {
+        let core = support::core(pool).with_lab(lab);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = ops_router(core, Arc::new(Metrics::new()), None);
+        let server = tokio::spawn(serve(listener, router, std::future::pending()));
+        let answer = reqwest::get(format!("http://{addr}/healthz"))
+            .await
+            .unwrap();
+        let status = answer.status().as_u16();
+        let body = answer.json().await.unwrap();
+        server.abort();
+        (status, body)
+    }
+
+    #[sqlx::test]
+    async fn healthz_says_the_lab_is_off_and_why_without_failing(pool: PgPool) {
+        let lab = LabHandle::fixed(LabStatus::Off {
+            reason: "bubblewrap (bwrap) is not installed or not on PATH".into(),
+        });
+        let (status, body) = healthz(pool, lab).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["lab"]["status"], "off", "{body}");
+        assert_eq!(
+            body["lab"]["reason"],
+            "bubblewrap (bwrap) is not installed or not on PATH"
+        );
+    }
+
+    #[sqlx::test]
+    async fn the_lab_starts_in_the_background_and_healthz_says_it_is_on(pool: PgPool) {
+        let mut settings = Settings::from_lookup(|_| None).unwrap().lab;
+        if let Some(python) = std::env::var_os("LAB_PYTHON") {
+            settings.config.python = python.into();
+        }
+        let lab = LabHandle::start(&settings);
+        if let LabStatus::Off { reason } = lab.started().await {
+            if std::env::var("TUTORBOT_LAB_REQUIRED").as_deref() == Ok("1") {
+                panic!("the lab is off: {reason}");
+            }
+            eprintln!("SKIPPED: the lab cannot run on this machine: {reason}");
+            return;
+        }
+        let (status, body) = healthz(pool, lab).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            body["lab"],
+            serde_json::json!({"status": "on", "running": 0, "queued": 0})
+        );
+    }
+}
