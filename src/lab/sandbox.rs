@@ -19,7 +19,15 @@
 //! sandbox is killed (SIGKILL to `bwrap`, whose child dies with it and takes
 //! the PID namespace along). A third pipe, fd 3 inside, carries the report
 //! (see [`verdict`](super::verdict)). A run ends when `bwrap` has exited and
-//! every pipe is closed, so nothing of it is left running.
+//! every pipe is closed and the sandbox's PID 1 (whose host pid bwrap gives
+//! on `--info-fd`, watched through a pidfd) has ended: the kernel ends every
+//! process of a PID namespace before its PID 1 is gone, so nothing of the
+//! run is left running.
+//!
+//! `--die-with-parent` ties the sandbox to the *thread* that spawned bwrap
+//! (Linux's parent-death signal follows the thread): runs are spawned from
+//! async code, on the runtime's long-lived worker threads, never from a
+//! `spawn_blocking` thread that could retire mid-run.
 
 use std::ffi::OsString;
 use std::os::fd::{AsRawFd, OwnedFd};
