@@ -18,7 +18,8 @@
 //! grow past the output budget; past it, or past the wall time, the whole
 //! sandbox is killed (SIGKILL to `bwrap`, whose child dies with it and takes
 //! the PID namespace along). A third pipe, fd 3 inside, carries the report
-//! (see [`verdict`](super::verdict)). A run ends when `bwrap` has exited and
+//! (see [`verdict`](super::verdict)); a fourth, fd 5, hands in an
+//! exercise's hidden checks, so no file inside holds them. A run ends when `bwrap` has exited and
 //! every pipe is closed and the sandbox's PID 1 (whose host pid bwrap gives
 //! on `--info-fd`, watched through a pidfd) has ended: the kernel ends every
 //! process of a PID namespace before its PID 1 is gone, so nothing of the
@@ -51,6 +52,10 @@ const CHECK_PRELUDE_PY: &str = include_str!("py/check_prelude.py");
 
 /// The practice server's port, inside each sandbox's own network namespace.
 pub const PRACTICE_PORT: u16 = 8000;
+
+/// The most bytes of hidden checks (with the prelude) a job may carry: less
+/// than a pipe's buffer, so they are written before the sandbox starts.
+const MAX_CHECKS_BYTES: usize = 60 * 1024;
 
 /// Most bytes of report read; the rest is drained and dropped.
 const MAX_REPORT_BYTES: usize = 256 * 1024;
@@ -161,7 +166,30 @@ impl Sandbox {
             command.uid(uid).gid(uid);
         }
         let (info_read, info_write) = pipe()?;
-        let handed = [report_write.as_raw_fd(), info_write.as_raw_fd()];
+        // The hidden checks travel on a pipe, read and closed by run.py
+        // before the learner's code starts: no file in the sandbox holds
+        // them. Written whole now: they fit in the pipe's buffer.
+        let (checks_read, checks_write) = pipe()?;
+        {
+            use std::io::Write;
+            let checks = job
+                .checks
+                .as_ref()
+                .map(|c| format!("{CHECK_PRELUDE_PY}\n{c}\n"))
+                .unwrap_or_default();
+            if checks.len() > MAX_CHECKS_BYTES {
+                return Err(LabError::Io(std::io::Error::other(format!(
+                    "the checks are {} bytes; at most {MAX_CHECKS_BYTES} fit",
+                    checks.len()
+                ))));
+            }
+            std::fs::File::from(checks_write).write_all(checks.as_bytes())?;
+        }
+        let handed = [
+            report_write.as_raw_fd(),
+            info_write.as_raw_fd(),
+            checks_read.as_raw_fd(),
+        ];
         // SAFETY: between fork and exec only async-signal-safe calls (fcntl,
         // dup2) on descriptors open in the parent.
         unsafe {
@@ -172,6 +200,7 @@ impl Sandbox {
         // Only the sandbox holds the writing ends now: EOF means it is gone.
         drop(info_write);
         drop(report_write);
+        drop(checks_read);
         let pid1 = tokio::spawn(sandbox_pid1(info_read));
         let mut stdout = child.stdout.take().expect("stdout is piped");
         let mut stderr = child.stderr.take().expect("stderr is piped");
@@ -303,8 +332,9 @@ impl Sandbox {
 }
 
 /// In the child, before exec: `fds[0]` becomes fd 3 (the report), `fds[1]`
-/// fd 4 (bwrap's --info-fd), both without close-on-exec.
-fn hand_fds(fds: [i32; 2]) -> std::io::Result<()> {
+/// fd 4 (bwrap's --info-fd), `fds[2]` fd 5 (the checks), all without
+/// close-on-exec.
+fn hand_fds(fds: [i32; 3]) -> std::io::Result<()> {
     let last = |r: i32| {
         if r < 0 {
             Err(std::io::Error::last_os_error())
@@ -319,9 +349,11 @@ fn hand_fds(fds: [i32; 2]) -> std::io::Result<()> {
         let high = [
             last(libc::fcntl(fds[0], libc::F_DUPFD_CLOEXEC, 10))?,
             last(libc::fcntl(fds[1], libc::F_DUPFD_CLOEXEC, 10))?,
+            last(libc::fcntl(fds[2], libc::F_DUPFD_CLOEXEC, 10))?,
         ];
         last(libc::dup2(high[0], 3))?;
         last(libc::dup2(high[1], 4))?;
+        last(libc::dup2(high[2], 5))?;
     }
     Ok(())
 }
@@ -483,13 +515,6 @@ impl RunFolder {
         ];
         let config = config.to_string();
         files.push(("run.json", config.as_bytes()));
-        let checks = job
-            .checks
-            .as_ref()
-            .map(|c| format!("{CHECK_PRELUDE_PY}\n{c}\n"));
-        if let Some(checks) = &checks {
-            files.push(("check.py", checks.as_bytes()));
-        }
         for (name, bytes) in files {
             write_readable(&self.path.join(name), bytes)?;
         }

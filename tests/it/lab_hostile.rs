@@ -273,3 +273,32 @@ async fn code_of_4001_characters_is_refused_before_anything_runs() {
     assert_eq!(code.chars().count(), 4001);
     assert!(Job::new(code, "").is_err());
 }
+
+#[tokio::test]
+async fn an_exercises_hidden_checks_cannot_be_read_by_the_learners_code() {
+    let Some(lab) = sandbox_with(LabLimits::default(), None).await else {
+        return;
+    };
+    let code = r#"
+import os
+print(sorted(os.listdir("/lab")))
+for fd in (3, 4, 5):
+    try:
+        print(fd, os.read(fd, 100))
+    except OSError as e:
+        print(fd, type(e).__name__)
+print("open fds", sorted(int(f) for f in os.listdir("/proc/self/fd")))
+"#;
+    let job = Job::new(code, "")
+        .unwrap()
+        .with_checks("assert 'secret-check-word' != '', 'never'\n");
+    let v = lab.run(&job).await.unwrap();
+    let out = &v.stdout.text;
+    assert!(!out.contains("check"), "{out}");
+    assert!(!out.contains("secret-check-word"), "{out}");
+    assert!(
+        out.contains("4 OSError") && out.contains("5 OSError"),
+        "{out}"
+    );
+    assert_eq!(v.check, Some(tutorbot::lab::Check::Passed), "{v:?}");
+}

@@ -22,6 +22,8 @@ import sys
 import time
 
 REPORT_FD = 3
+INFO_FD = 4  # bubblewrap's, on the host side only
+CHECKS_FD = 5
 
 
 def undumpable():
@@ -84,6 +86,11 @@ def main():
     limits = cfg["limits"]
     report = os.fdopen(REPORT_FD, "w", buffering=1)
     os.set_inheritable(REPORT_FD, False)
+    os.set_inheritable(CHECKS_FD, False)  # for run.py only
+    try:
+        os.close(INFO_FD)
+    except OSError:
+        pass
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -108,13 +115,14 @@ def main():
 
     started = time.monotonic()
     learner = spawn(
-        [py, "-I", "-u", "-B", "/lab/run.py", str(REPORT_FD)],
+        [py, "-I", "-u", "-B", "/lab/run.py", str(REPORT_FD), str(CHECKS_FD)],
         env,
         limits,
         learner=True,
-        keep=(REPORT_FD,),
+        keep=(REPORT_FD, CHECKS_FD),
         stdin_path="/lab/stdin",
     )
+    os.close(CHECKS_FD)
     status, usage = None, None
     while status is None:
         try:

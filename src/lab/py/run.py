@@ -2,9 +2,12 @@
 
 Runs /lab/main.py as __main__ under the name main.py, with tracebacks that
 start at the learner's own code; then, for a graded exercise, the hidden
-checks in /lab/check.py in the same namespace (they call the learner's
-functions). The checks' verdict goes to the report pipe as one JSON line:
-{"check": {"passed": true}} or {"check": {"passed": false, "why": "..."}}.
+checks in the same namespace (they call the learner's functions). The checks
+arrive on a pipe (argv[2]), read whole and closed before the learner's code
+starts, so the learner's code cannot read them. Their verdict goes to the
+report pipe as one JSON line: {"check": {"passed": true}} or
+{"check": {"passed": false, "why": "..."}}. The learner's code could write
+to that pipe too (same uid): the checks are for learning, not an exam.
 """
 
 import builtins
@@ -64,14 +67,23 @@ def main():
     report = os.dup(int(sys.argv[1]))
     os.close(int(sys.argv[1]))
     os.set_inheritable(report, False)
+    checks_fd = int(sys.argv[2])
+    parts = []
+    while True:
+        chunk = os.read(checks_fd, 65536)
+        if not chunk:
+            break
+        parts.append(chunk)
+    os.close(checks_fd)
+    checks = b"".join(parts).decode("utf-8", errors="replace")
     sys.argv = ["main.py"]
     namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": builtins}
     code = run(load("/lab/main.py", "main.py"), "main.py", namespace)
     if code is not None:
         sys.stdout.flush()
         os._exit(code)
-    if os.path.exists("/lab/check.py"):
-        checks = load("/lab/check.py", "check.py")
+    if checks:
+        SOURCES["check.py"] = checks
         try:
             exec(compile(checks, "check.py", "exec"), namespace)
             fact = {"passed": True}
