@@ -18,9 +18,14 @@ RUN cargo build --release --locked --bin tutorbot
 
 # Run stage: a small image, a non-root user, the binary and the content.
 FROM debian:bookworm-slim
+# bubblewrap and a Python for the lab's sandbox (/run, /exercise); the
+# runtime is a venv with httpx and aiohttp pinned (scripts/lab-runtime).
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3 \
+        bubblewrap python3 python3-venv \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home /app tutorbot
+COPY scripts/lab-runtime scripts/lab-requirements.txt /opt/tutorbot-lab-setup/
+RUN /opt/tutorbot-lab-setup/lab-runtime
 WORKDIR /app
 COPY --from=build /src/target/release/tutorbot /usr/local/bin/tutorbot
 COPY prompts prompts

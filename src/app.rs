@@ -36,7 +36,8 @@ pub fn load_catalog(settings: &Settings) -> anyhow::Result<Catalog> {
 }
 
 /// Content checked, database created and migrated: the core, ready to serve,
-/// with demos and (unless `LEARNER_RATE=0`) the per-learner throttle.
+/// with demos, the lab (starting) and (unless `LEARNER_RATE=0`) the
+/// per-learner throttle.
 pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
     let started = Instant::now();
     let catalog = load_catalog(settings)?;
@@ -58,7 +59,11 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "ready"
     );
-    let core = Core::new(Arc::new(catalog), store).with_demos(demos);
+    // Proved in the background: start-up does not wait for a sandbox run.
+    let lab = crate::lab::LabHandle::start(&settings.lab);
+    let core = Core::new(Arc::new(catalog), store)
+        .with_demos(demos)
+        .with_lab(lab);
     let learner = settings.learner;
     Ok(if learner.rate == 0 {
         tracing::info!("LEARNER_RATE=0: the per-learner throttle is off");

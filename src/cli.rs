@@ -50,6 +50,11 @@ pub enum Command {
     /// Ask a running door's /healthz on OPS_ADDR; exits 0 when healthy (for
     /// a container's health check: the image has no curl).
     Healthcheck,
+    /// The lab: run Python in the same sandbox the bot uses.
+    Lab {
+        #[command(subcommand)]
+        command: LabCommand,
+    },
     /// Register the slash commands: in DISCORD_GUILD_ID if set, else globally.
     Register {
         /// Register for every server (and DMs).
@@ -58,6 +63,22 @@ pub enum Command {
         /// Register in this server only (shows instantly).
         #[arg(long, value_name = "ID")]
         guild: Option<u64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LabCommand {
+    /// Run FILE.py in the sandbox and print its verdict; exits non-zero
+    /// unless the code exited with 0 (and passed the exercise's checks).
+    Run {
+        /// The Python file to run.
+        file: PathBuf,
+        /// Run the hidden checks of this exercise after the code.
+        #[arg(long, value_name = "LESSON/ID")]
+        exercise: Option<String>,
+        /// A file handed to the code as its stdin.
+        #[arg(long, value_name = "FILE")]
+        stdin: Option<PathBuf>,
     },
 }
 
@@ -105,6 +126,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             result
         }
         Command::Healthcheck => healthcheck().await,
+        Command::Lab {
+            command:
+                LabCommand::Run {
+                    file,
+                    exercise,
+                    stdin,
+                },
+        } => crate::lab::cli::run_file(&file, exercise.as_deref(), stdin.as_deref()).await,
         Command::Register { global, guild } => {
             let settings = Settings::load()?;
             let scope = match (global, guild.or(settings.discord.guild_id)) {

@@ -31,6 +31,8 @@
 //!   kept here.
 //! - [`demo`]: the demo engine (real fetches, timed), its loopback target
 //!   and its lifecycle ([`demo::DemoService`]).
+//! - [`lab`]: learners' Python in a bubblewrap sandbox (limits, the
+//!   practice server inside it, verdicts), on or off as the machine allows.
 //! - [`doors`]: the console door and the two Discord doors (gateway, HTTP
 //!   endpoint), which share [`doors::discord`] and [`doors::ops`].
 //! - [`metrics`]: counters and a latency histogram, served on `/metrics`.
@@ -44,6 +46,7 @@ pub mod content;
 pub mod core;
 pub mod demo;
 pub mod doors;
+pub mod lab;
 pub mod metrics;
 pub mod redact;
 pub mod settings;

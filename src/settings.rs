@@ -46,6 +46,19 @@ pub struct Settings {
     pub gateway: GatewaySettings,
     pub demo: DemoSettings,
     pub learner: LearnerSettings,
+    /// The lab's sandbox and limits (`LAB_*`).
+    pub lab: LabSettings,
+}
+
+/// The lab (`/run`, `/exercise`): where its runtime is, its limits, its
+/// capacity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabSettings {
+    pub config: crate::lab::LabConfig,
+    /// `LAB_MAX_RUNNING`: sandboxes at once (default: the number of cores).
+    pub max_running: usize,
+    /// `LAB_MAX_QUEUED`: runs waiting for a sandbox; past it, "busy".
+    pub max_queued: usize,
 }
 
 /// The gateway door's own limits (`tutorbot serve`).
@@ -193,7 +206,9 @@ impl Settings {
         if rate > 10_000 {
             bail!("LEARNER_RATE must be between 0 (no throttle) and 10000 a second, got {rate}");
         }
+        let lab = lab_settings(&get, &parse)?;
         Ok(Settings {
+            lab,
             database: DatabaseSettings {
                 url: SecretString::from(
                     get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -235,6 +250,46 @@ impl Settings {
             },
         })
     }
+}
+
+/// The `LAB_*` settings, each checked and named in its error.
+fn lab_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    parse: &impl Fn(&str, u64) -> anyhow::Result<u64>,
+) -> anyhow::Result<LabSettings> {
+    use crate::lab::limits::MIB;
+    let d = crate::lab::LabConfig::default();
+    let l = d.limits;
+    let within = |key: &str, default: u64, lo: u64, hi: u64| -> anyhow::Result<u64> {
+        let v = parse(key, default)?;
+        if !(lo..=hi).contains(&v) {
+            bail!("{key} must be between {lo} and {hi}, got {v}");
+        }
+        Ok(v)
+    };
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+    let limits = crate::lab::LabLimits {
+        cpu: Duration::from_secs(within("LAB_CPU_SECS", l.cpu.as_secs(), 1, 60)?),
+        wall: Duration::from_secs(within("LAB_WALL_SECS", l.wall.as_secs(), 1, 120)?),
+        memory_bytes: within("LAB_MEMORY_MIB", l.memory_bytes / MIB, 32, 4096)? * MIB,
+        processes: within("LAB_PROCESSES", l.processes.into(), 4, 1000)? as u32,
+        file_size_bytes: within("LAB_FILE_SIZE_MIB", l.file_size_bytes / MIB, 1, 1024)? * MIB,
+        open_files: within("LAB_OPEN_FILES", l.open_files.into(), 16, 4096)? as u32,
+        output_bytes: within("LAB_OUTPUT_BYTES", l.output_bytes as u64, 1000, 100_000_000)?
+            as usize,
+        tmp_bytes: within("LAB_TMP_MIB", l.tmp_bytes / MIB, 1, 1024)? * MIB,
+    };
+    Ok(LabSettings {
+        config: crate::lab::LabConfig {
+            python: get("LAB_PYTHON").map_or(d.python, PathBuf::from),
+            bwrap: get("LAB_BWRAP").map_or(d.bwrap, PathBuf::from),
+            uid: within("LAB_UID", d.uid.into(), 1, u32::MAX.into())? as u32,
+            work_dir: d.work_dir,
+            limits,
+        },
+        max_running: within("LAB_MAX_RUNNING", cores, 1, 256)? as usize,
+        max_queued: within("LAB_MAX_QUEUED", 20, 0, 10_000)? as usize,
+    })
 }
 
 impl DatabaseSettings {
@@ -320,6 +375,34 @@ mod tests {
             }
         );
         assert_eq!(s.learner, LearnerSettings { burst: 20, rate: 5 });
+        assert_eq!(s.lab.config.limits, crate::lab::LabLimits::default());
+        assert!(s.lab.max_running >= 1);
+    }
+
+    #[test]
+    fn lab_limits_are_read_checked_and_named_in_the_error() {
+        let s = settings(&[
+            ("LAB_CPU_SECS", "2"),
+            ("LAB_MEMORY_MIB", "128"),
+            ("LAB_MAX_RUNNING", "3"),
+            ("LAB_PYTHON", "/usr/bin/python3"),
+        ])
+        .unwrap();
+        assert_eq!(s.lab.config.limits.cpu, Duration::from_secs(2));
+        assert_eq!(s.lab.config.limits.memory_bytes, 128 * 1024 * 1024);
+        assert_eq!(s.lab.max_running, 3);
+        assert_eq!(s.lab.config.python, PathBuf::from("/usr/bin/python3"));
+        for (key, value) in [
+            ("LAB_CPU_SECS", "0"),
+            ("LAB_WALL_SECS", "forever"),
+            ("LAB_MEMORY_MIB", "1"),
+            ("LAB_PROCESSES", "1"),
+            ("LAB_MAX_RUNNING", "0"),
+            ("LAB_UID", "0"),
+        ] {
+            let err = settings(&[(key, value)]).unwrap_err();
+            assert!(format!("{err:#}").contains(key), "{key}={value}: {err:#}");
+        }
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct Lesson {
     pub sections: Vec<Section>,
     pub objectives: Vec<Objective>,
     pub quiz: Option<Quiz>,
+    /// Graded exercises (`exercises.toml`), run in the lab; may be empty.
+    pub exercises: Vec<super::exercise::Exercise>,
     /// A fingerprint of every file of the lesson, carried in its buttons so
     /// that a button drawn from older content is recognised as stale.
     pub version: String,
@@ -52,6 +54,10 @@ pub struct Objective {
 }
 
 impl Lesson {
+    pub fn exercise(&self, id: &str) -> Option<&super::exercise::Exercise> {
+        self.exercises.iter().find(|e| e.id == id)
+    }
+
     pub fn section(&self, id: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.id == id)
     }
@@ -228,6 +234,18 @@ pub fn load(dir: &Path, id: &str, diags: &mut Diagnostics) -> Option<Lesson> {
     if let Some(quiz) = &quiz {
         fingerprint.add(quiz.version.as_bytes());
     }
+    let exercises_path = dir.join("exercises.toml");
+    let exercises = match std::fs::read_to_string(&exercises_path) {
+        Ok(text) => {
+            fingerprint.add(text.as_bytes());
+            super::exercise::load(&exercises_path, &text, &objectives, diags).unwrap_or_default()
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            diags.push(&exercises_path, 1, format!("cannot read: {e}"));
+            Vec::new()
+        }
+    };
 
     (diags.len() == before).then(|| Lesson {
         id: id.to_string(),
@@ -237,6 +255,7 @@ pub fn load(dir: &Path, id: &str, diags: &mut Diagnostics) -> Option<Lesson> {
         sections,
         objectives,
         quiz,
+        exercises,
         version: fingerprint.hex(),
     })
 }

@@ -1,7 +1,7 @@
 //! Content: every word a learner reads, loaded from `prompts/` and checked.
 //!
 //! The loader reads each lesson folder (`lesson.toml`, its Markdown sections,
-//! `quiz.toml`) and the bot's own texts (`ui.toml`), and checks everything a
+//! `quiz.toml`, `exercises.toml`) and the bot's own texts (`ui.toml`), and checks everything a
 //! learner could trip over: Discord's limits, unique ids, empty fields, unknown
 //! keys, quiz answers among their choices, objectives that exist, and examples
 //! with their output. It collects every mistake as `path:line: message`; the
@@ -14,6 +14,7 @@
 
 pub mod check;
 pub mod diag;
+pub mod exercise;
 pub mod lesson;
 pub mod markdown;
 pub mod quiz;
@@ -23,6 +24,7 @@ pub mod ui;
 use std::path::Path;
 
 pub use diag::{Diagnostic, Diagnostics};
+pub use exercise::{Exercise, Predict, PredictChoice};
 pub use lesson::{Lesson, Objective, Section};
 pub use quiz::{Choice, Question, Quiz};
 pub use ui::{DemoTexts, Texts};

@@ -104,6 +104,8 @@ pub struct Core {
     pub demos: Option<Arc<DemoService>>,
     /// The per-learner throttle; `None` serves every click.
     pub throttle: Option<Arc<Throttle>>,
+    /// The lab (learners' Python in a sandbox); `None`: not set up here.
+    pub lab: Option<crate::lab::LabHandle>,
 }
 
 impl Core {
@@ -115,6 +117,7 @@ impl Core {
             store,
             demos: None,
             throttle: None,
+            lab: None,
         }
     }
 
@@ -126,6 +129,12 @@ impl Core {
     /// The same core, with demos.
     pub fn with_demos(mut self, demos: DemoService) -> Self {
         self.demos = Some(Arc::new(demos));
+        self
+    }
+
+    /// The same core, with the lab.
+    pub fn with_lab(mut self, lab: crate::lab::LabHandle) -> Self {
+        self.lab = Some(lab);
         self
     }
 

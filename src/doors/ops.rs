@@ -21,7 +21,8 @@
 //!   down for longer means nobody on it is being answered.
 //!
 //! The body is JSON either way, so a human with `curl` sees which part is
-//! down. The gauge `tutorbot_gateway_shards_connected` on `/metrics` says
+//! down. It also says whether the lab is on, starting, or off and why
+//! (`"lab"`), which never makes the check fail. The gauge `tutorbot_gateway_shards_connected` on `/metrics` says
 //! how many shards are connected now.
 //!
 //! [`bind`], [`OpsServer`] and [`shutdown_signal`] are the serving and
@@ -225,6 +226,10 @@ async fn healthz(State(ops): State<Ops>) -> Response {
             })
             .collect();
         body["gateway"] = json!({ "shards": shards, "unhealthy": unhealthy });
+    }
+    // Reported, never failing the check: the bot serves without its lab.
+    if let Some(lab) = &ops.core.lab {
+        body["lab"] = lab.health();
     }
     if healthy {
         (StatusCode::OK, axum::Json(body)).into_response()
