@@ -11,16 +11,6 @@ use crate::demo::DemoService;
 use crate::settings::Settings;
 use crate::store::{Store, HANDLED_KEEP, HANDLED_SWEEP_EVERY};
 
-/// Logs go to stderr, so the console door's stdout stays the learner's.
-pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}
-
 /// Loads and checks the content, failing with every `path:line` problem.
 pub fn load_catalog(settings: &Settings) -> anyhow::Result<Catalog> {
     Catalog::load(&settings.prompts_dir).map_err(|diags| {

@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::settings::Settings;
+use crate::telemetry::{self, LogDoor};
 use crate::{app, content::Catalog, doors};
 
 /// A Discord bot that tutors programming.
@@ -56,6 +57,16 @@ pub enum Command {
 
 /// Runs the command; the process exit code follows the result.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // `.env` before logging, so that a RUST_LOG written there counts. `check`
+    // with a folder reads no settings, so a broken `.env` does not stop it.
+    if !matches!(cli.command, Command::Check { dir: Some(_) }) {
+        Settings::read_env_file()?;
+    }
+    let door = match cli.command {
+        Command::Console { .. } => LogDoor::Console,
+        _ => LogDoor::Service,
+    };
+    telemetry::init(door);
     match cli.command {
         Command::Check { dir } => check(dir),
         Command::Console { learner } => {

@@ -34,7 +34,8 @@
 //! - [`doors`]: the console door and the two Discord doors (gateway, HTTP
 //!   endpoint), which share [`doors::discord`] and [`doors::ops`].
 //! - [`metrics`]: counters and a latency histogram, served on `/metrics`.
-//! - [`app`]: start-up shared by every door; [`cli`]: the `tutorbot` command.
+//! - [`app`]: start-up shared by every door; [`cli`]: the `tutorbot` command;
+//!   [`telemetry`]: where logs go (never onto the console learner's screen).
 
 pub mod app;
 pub mod cli;
@@ -45,3 +46,4 @@ pub mod doors;
 pub mod metrics;
 pub mod settings;
 pub mod store;
+pub mod telemetry;

@@ -87,13 +87,20 @@ pub struct DemoSettings {
 impl Settings {
     /// Reads `.env` (if any) and then the environment. Call once, at start.
     pub fn load() -> anyhow::Result<Self> {
+        Self::read_env_file()?;
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads `.env` (if any) into the environment, never overriding what is
+    /// already set. Done before logging starts, so `RUST_LOG` there counts;
+    /// reading it again is harmless.
+    pub fn read_env_file() -> anyhow::Result<()> {
         // A missing .env is normal; a broken one is worth stopping for.
         match dotenvy::dotenv() {
-            Ok(_) => {}
-            Err(e) if e.not_found() => {}
-            Err(e) => return Err(e).context("reading .env"),
+            Ok(_) => Ok(()),
+            Err(e) if e.not_found() => Ok(()),
+            Err(e) => Err(e).context("reading .env"),
         }
-        Self::from_lookup(|key| std::env::var(key).ok())
     }
 
     /// Builds settings from any key lookup (the environment, or a test's map).
