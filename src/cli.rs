@@ -22,7 +22,7 @@ pub enum Command {
     /// Learn in the terminal with the same core, no Discord token needed.
     Console {
         /// Your learner name: the same name finds the same progress.
-        #[arg(long, default_value = "learner")]
+        #[arg(long, default_value = "learner", value_parser = learner_name)]
         learner: String,
     },
     /// Check lesson content and print every problem as path:line: message.
@@ -71,10 +71,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check { dir } => check(dir),
         Command::Console { learner } => {
             let settings = Settings::load()?;
-            let core = app::start(&settings).await?;
+            let mut core = app::start(&settings).await?;
+            // The throttle keeps one Discord user's flood off the store; the
+            // console is one local learner whose piped lines all deserve an
+            // answer, and who waits for each one anyway.
+            core.throttle = None;
             let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+            let look = doors::console::look_of_stdout();
             let result =
-                doors::console::run(core.clone(), &learner, stdin, tokio::io::stdout()).await;
+                doors::console::run_with(core.clone(), &learner, stdin, tokio::io::stdout(), look)
+                    .await;
             core.store.close().await;
             result
         }
@@ -117,6 +123,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             doors::gateway::register_from_settings(&settings, scope).await
         }
     }
+}
+
+/// A console learner's name: anything but blank (a blank name would be one
+/// learner shared by everyone who mistyped).
+fn learner_name(name: &str) -> Result<String, String> {
+    if name.trim().is_empty() {
+        return Err("a learner name needs at least one character that is not a space".into());
+    }
+    Ok(name.to_string())
 }
 
 fn check(dir: Option<PathBuf>) -> anyhow::Result<()> {

@@ -39,6 +39,10 @@ fn assert_in_place<D: Door>(seen: &Seen) {
     assert_ne!(seen.in_place, Some(false), "{}: {seen:#?}", D::NAME);
 }
 
+// A tick button is found by its objective's number, `"1."`: Discord shows
+// the objective after it ("1. Explain …"), the console only the number (its
+// checklist lists each objective once, above the buttons).
+
 async fn open_checklist<D: Door>(door: &mut D, lesson: &str) -> Seen {
     let texts = support::catalog().texts;
     door.command("lesson", &[("lesson", lesson)]).await;
@@ -89,7 +93,7 @@ async fn the_checklist_lists_every_objective_open<D: Door>(pool: PgPool) {
             .objective_open
             .fill(&[("number", &(i + 1)), ("text", &o.text)]);
         assert!(seen.shows(&line), "{line} in {seen:#?}");
-        let b = seen.button(&format!("{}. ", i + 1)).expect("a tick button");
+        let b = seen.button(&format!("{}.", i + 1)).expect("a tick button");
         assert_eq!(b.mark, Mark::Plain, "{b:?}");
     }
     assert!(stored_ticks(&pool).await.is_empty());
@@ -104,7 +108,7 @@ async fn ticking_objectives_turns_them_green_and_completing_all_says_so<D: Door>
     let mut seen = open_checklist(&mut door, "python-setup").await;
     for (i, o) in lesson.objectives.iter().enumerate() {
         assert!(!seen.shows(&complete), "not complete before the last tick");
-        let label = format!("{}. ", i + 1);
+        let label = format!("{}.", i + 1);
         let before = seen.button(&label).expect("a tick button");
         assert_eq!(before.mark, Mark::Plain, "not ticked yet: {seen:#?}");
         seen = door.click(&label).await;
@@ -138,8 +142,8 @@ async fn ticks_survive_a_restart_of_the_door<D: Door>(pool: PgPool) {
     let mut door = D::open(&pool, "ada").await;
     let first = open_checklist(&mut door, "async").await;
     assert!(first.shows(&line(false, 0)), "{first:#?}");
-    door.click("1. ").await;
-    let seen = door.click("2. ").await;
+    door.click("1.").await;
+    let seen = door.click("2.").await;
     assert!(seen.shows(&line(true, 1)), "{seen:#?}");
 
     // A new door: nothing in memory, everything from Postgres.

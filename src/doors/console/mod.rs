@@ -1,28 +1,36 @@
 //! The console door: the very same core, in a terminal, with no Discord.
 //!
 //! A learner types `/lesson async`; the door reads it into the same
-//! [`Call`] a Discord command becomes, and from it the core's own
-//! [`Request`] (the same parse, bounds and refusals as in Discord), hands it
-//! to [`Core::serve`], and prints the answer: the embed as text and every
-//! button with a number. Typing a number clicks that button. Input may be piped, so tests and scripts can
-//! drive it line by line. The door builds nothing a learner reads: it only
-//! renders what the core answered.
+//! [`Call`](crate::core::request::Call) a Discord command becomes, and from
+//! it the core's own [`Request`] (the same parse, bounds and refusals as in
+//! Discord), hands it to [`Core::serve`], and prints the answer: the embed as
+//! text and every button with a number. Typing a number clicks that button of
+//! the last screen. Input may be piped, so tests and scripts can drive it line
+//! by line. The door builds nothing a learner reads but its own chrome (help,
+//! usage, which numbers are buttons), all from `prompts/ui.toml`.
+//!
+//! - [`words`]: what a typed line asks (command, number, help, quit).
+//! - [`screen`]: how an answer is drawn, rendered for a terminal or plain
+//!   for a pipe ([`Look`]).
+//!
+//! Nothing typed is dropped: a line that is not UTF-8 is skipped with a
+//! note, and `/quit` (like the end of input) lets a demo still running
+//! finish and show its result before the console returns.
 
+pub mod screen;
+pub mod words;
+
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use serde_json::Value;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::core::followup::ChannelFollowup;
-use crate::core::request::{Call, ClickRequest};
-use crate::core::{Asked, ButtonId, Core, Followup, Learner, Refusal, Request};
-
-/// A button as the console shows it.
-#[derive(Debug, Clone)]
-struct Shown {
-    custom_id: String,
-    disabled: bool,
-}
+use crate::core::{Core, Followup, Learner, Outcome, Request};
+pub use screen::Look;
+use screen::Shown;
+use words::{Declared, Typed};
 
 /// The learner id a console name stands for: stable across runs and builds
 /// (FNV-1a, unlike std's hasher), so the same name finds the same progress
@@ -36,61 +44,117 @@ pub fn learner_id(name: &str) -> u64 {
     (h >> 2).max(1)
 }
 
-/// Runs the console until `/quit` or the end of input. Slow work started by
-/// the last lines (a demo) is waited for before returning.
-pub async fn run<R, W>(core: Core, learner: &str, input: R, mut out: W) -> anyhow::Result<()>
+/// Runs the console with plain output (see [`run_with`]).
+pub async fn run<R, W>(core: Core, learner: &str, input: R, out: W) -> anyhow::Result<()>
 where
     R: AsyncBufRead + Unpin,
     W: AsyncWrite + Unpin,
 {
-    let texts = core.catalog.texts.clone();
+    run_with(core, learner, input, out, Look::Plain).await
+}
+
+/// How stdout should be drawn on: rendered to the terminal's width when it
+/// is one (in colour unless `NO_COLOR` is set), plain otherwise.
+pub fn look_of_stdout() -> Look {
+    if !std::io::stdout().is_terminal() {
+        return Look::Plain;
+    }
+    let width = termimad::crossterm::terminal::size().map_or(80, |(w, _)| w as usize);
+    Look::Terminal {
+        width,
+        colour: crate::telemetry::colour_allowed(true, std::env::var_os("NO_COLOR")),
+    }
+}
+
+/// Runs the console until `/quit` or the end of input, drawing with `look`.
+/// A demo still running then is waited for, and its result shown, before
+/// this returns.
+pub async fn run_with<R, W>(
+    core: Core,
+    learner: &str,
+    input: R,
+    mut out: W,
+    look: Look,
+) -> anyhow::Result<()>
+where
+    R: AsyncBufRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let catalog = core.catalog.clone();
+    let texts = &catalog.texts;
     let who = Learner {
         id: learner_id(learner),
         guild: None,
     };
-    let commands = Declared::of(&core)?;
+    let commands = Declared::of(core.commands())?;
+    let bounds = core.bounds();
     let (followup, mut rx) = ChannelFollowup::pair();
     let mut followup: Option<Arc<dyn Followup>> = Some(followup);
-    let mut buttons: Vec<Shown> = Vec::new();
-    let mut lines = input.lines();
+    // The buttons of the last screen: the only ones a number clicks.
+    let mut screen: Vec<Shown> = Vec::new();
+    let mut input = Lines::new(input);
     let mut seq = 0u64;
 
     say(
         &mut out,
-        &texts.console_welcome.fill(&[("learner", &learner)]),
+        &look.markdown(&texts.console_welcome.fill(&[("learner", &learner)])),
     )
     .await?;
     loop {
         let line = tokio::select! {
-            line = lines.next_line(), if followup.is_some() => line?,
+            line = input.next(), if followup.is_some() => line?,
             Some(update) = rx.recv() => {
-                say(&mut out, &render(&update, &mut buttons)).await?;
+                let drawn = screen::message(&update, look);
+                screen = drawn.buttons;
+                say(&mut out, &drawn.text).await?;
                 continue;
             }
             else => break,
         };
-        let Some(line) = line else {
-            // End of input: let slow work finish, then leave.
-            followup = None;
-            continue;
+        let line = match line {
+            Line::Text(line) => line,
+            Line::NotText => {
+                say(
+                    &mut out,
+                    &look.markdown(texts.console_invalid_text.as_str()),
+                )
+                .await?;
+                continue;
+            }
+            Line::End => {
+                // Let slow work finish (the select above drains its edits
+                // until the last sender is gone), then leave.
+                followup = None;
+                continue;
+            }
         };
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
-        if line == "/quit" || line == "/exit" {
-            break;
-        }
         seq += 1;
-        let asked = match parse(line, who, &core, &commands, &buttons, seq) {
-            Parsed::Asked(asked) => asked,
-            Parsed::Refused(refusal) => Err(refusal),
-            Parsed::Help => {
-                say(&mut out, texts.console_help.as_str()).await?;
+        let asked = match words::read(line, who, &catalog, &commands, bounds, &screen, seq) {
+            Typed::Asked(asked) => asked,
+            Typed::Quit => {
+                // Ours is one sender; a running demo holds another.
+                if followup.as_ref().is_some_and(|f| Arc::strong_count(f) > 1) {
+                    say(&mut out, &look.markdown(texts.console_waiting.as_str())).await?;
+                }
+                followup = None;
                 continue;
             }
-            Parsed::Unknown => {
+            Typed::Help => {
+                screen.clear();
+                let help = look.markdown(&words::help(&catalog, &commands));
+                say(&mut out, &format!("{}\n{help}", screen::RULE)).await?;
+                continue;
+            }
+            Typed::Unknown => {
                 say(&mut out, texts.console_unknown_input.as_str()).await?;
+                continue;
+            }
+            Typed::Note(note) => {
+                say(&mut out, &look.markdown(&note)).await?;
                 continue;
             }
         };
@@ -101,9 +165,10 @@ where
                     interaction: fresh_interaction_id(),
                     asked,
                 };
-                let follow = followup
-                    .clone()
-                    .expect("input is read only while followups are open");
+                let Some(follow) = followup.clone() else {
+                    // Input is read only while followups are open.
+                    continue;
+                };
                 core.serve(request, follow).await
             }
             Err(refusal) => core.refuse(who, refusal),
@@ -111,15 +176,66 @@ where
         let value = serde_json::to_value(&answer.response)?;
         let text = match value.get("type").and_then(Value::as_u64) {
             // Autocomplete: show the choices the learner could pick.
-            Some(8) => render_choices(&value, texts.console_choices.as_str()),
+            Some(8) => screen::choices(&value, texts.console_choices.as_str()),
             // Deferred: the edits that follow will show.
             Some(5) | Some(6) => continue,
-            _ => render(value.get("data").unwrap_or(&Value::Null), &mut buttons),
+            _ => {
+                let drawn = screen::message(value.get("data").unwrap_or(&Value::Null), look);
+                // A refusal without buttons is a notice on top of the
+                // screen: its buttons still count.
+                if answer.outcome == Outcome::Ok || !drawn.buttons.is_empty() {
+                    screen = drawn.buttons;
+                }
+                drawn.text
+            }
         };
         say(&mut out, &text).await?;
     }
     out.flush().await?;
     Ok(())
+}
+
+/// One line of input.
+enum Line {
+    Text(String),
+    /// A line that is not UTF-8: skipped, with a note.
+    NotText,
+    End,
+}
+
+/// Input read line by line as bytes, so that one line that is not text
+/// costs that line only. Cancel-safe: a line half read when another branch
+/// of a `select!` wins stays in `buf` for the next call.
+struct Lines<R> {
+    input: R,
+    buf: Vec<u8>,
+}
+
+impl<R: AsyncBufRead + Unpin> Lines<R> {
+    fn new(input: R) -> Self {
+        Lines {
+            input,
+            buf: Vec::new(),
+        }
+    }
+
+    async fn next(&mut self) -> std::io::Result<Line> {
+        let n = self.input.read_until(b'\n', &mut self.buf).await?;
+        if n == 0 && self.buf.is_empty() {
+            return Ok(Line::End);
+        }
+        let mut bytes = std::mem::take(&mut self.buf);
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+        }
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+        Ok(match String::from_utf8(bytes) {
+            Ok(line) => Line::Text(line),
+            Err(_) => Line::NotText,
+        })
+    }
 }
 
 /// A fresh interaction id, shaped like Discord's (milliseconds since
@@ -142,190 +258,8 @@ pub fn fresh_interaction_id() -> u64 {
     (now_ms.saturating_sub(DISCORD_EPOCH_MS) << 22) | (low & 0x3F_FFFF)
 }
 
-enum Parsed {
-    Asked(Result<Asked, Refusal>),
-    Refused(Refusal),
-    Help,
-    Unknown,
-}
-
-/// The slash commands as declared, read once: each command's options (and
-/// its subcommands' options) in order, with whether each is an integer and
-/// whether a missing one is asked for with suggestions.
-struct Declared(Vec<Value>);
-
-impl Declared {
-    fn of(core: &Core) -> anyhow::Result<Declared> {
-        match serde_json::to_value(core.commands())? {
-            Value::Array(defs) => Ok(Declared(defs)),
-            _ => Ok(Declared(Vec::new())),
-        }
-    }
-
-    fn get(&self, name: &str) -> Option<&Value> {
-        self.0.iter().find(|d| d["name"] == name)
-    }
-}
-
-/// Option name and whether it is an integer, in declared order.
-fn options_of(declared: &Value) -> Vec<(&str, bool)> {
-    declared["options"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|o| o["type"] != 1 && o["type"] != 2)
-        .filter_map(|o| Some((o["name"].as_str()?, o["type"] == 4)))
-        .collect()
-}
-
-/// Turns a typed line into a request, through the same [`Call`] the Discord
-/// doors use, so the same checks answer it.
-fn parse(
-    line: &str,
-    who: Learner,
-    core: &Core,
-    commands: &Declared,
-    buttons: &[Shown],
-    seq: u64,
-) -> Parsed {
-    if let Ok(n) = line.parse::<usize>() {
-        return match n.checked_sub(1).and_then(|i| buttons.get(i)) {
-            Some(b) if !b.disabled => match ButtonId::parse(&b.custom_id) {
-                Ok(button) => Parsed::Asked(Ok(Asked::Click(ClickRequest {
-                    own: button.owner == who.id,
-                    action: button.action,
-                }))),
-                Err(_) => Parsed::Refused(Refusal::UnknownButton),
-            },
-            _ => Parsed::Unknown,
-        };
-    }
-    let Some(rest) = line.strip_prefix('/') else {
-        return Parsed::Unknown;
-    };
-    let mut words = rest.split_whitespace();
-    let name = words.next().unwrap_or_default();
-    if name == "console-help" || name == "?" {
-        return Parsed::Help;
-    }
-    let args: Vec<&str> = words.collect();
-    let Some(def) = commands.get(name) else {
-        return Parsed::Refused(Refusal::UnknownCommand(name.to_string()));
-    };
-    let subcommands: Vec<&str> = def["options"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|o| o["type"] == 1)
-        .filter_map(|o| o["name"].as_str())
-        .collect();
-    let call = Call::from_words(name, &args, &subcommands, |sub| match sub {
-        Some(sub) => def["options"]
-            .as_array()
-            .and_then(|opts| opts.iter().find(|o| o["name"] == sub))
-            .map(options_of)
-            .unwrap_or_default(),
-        None => options_of(def),
-    });
-    // A required option left out: show what could go there, as Discord's
-    // autocomplete would.
-    let missing = def["options"].as_array().into_iter().flatten().any(|o| {
-        o["autocomplete"] == true
-            && o["required"] == true
-            && !call.options.iter().any(|(n, _)| o["name"] == n.as_str())
-    });
-    if missing {
-        return Parsed::Asked(Ok(Asked::Suggest(String::new())));
-    }
-    Parsed::Asked(Request::from_call(
-        &call,
-        &format!("console-{seq}"),
-        core.bounds(),
-    ))
-}
-
 async fn say<W: AsyncWrite + Unpin>(out: &mut W, text: &str) -> std::io::Result<()> {
     out.write_all(text.as_bytes()).await?;
     out.write_all(b"\n").await?;
     out.flush().await
-}
-
-fn render_choices(value: &Value, heading: &str) -> String {
-    let mut out = vec![heading.to_string()];
-    for c in value["data"]["choices"].as_array().into_iter().flatten() {
-        out.push(format!(
-            "  {} ({})",
-            c["value"].as_str().unwrap_or(""),
-            c["name"].as_str().unwrap_or("")
-        ));
-    }
-    out.join("\n")
-}
-
-/// Renders a message (content, embeds, buttons) as plain text, numbering
-/// the buttons and remembering them for the next click.
-fn render(data: &Value, buttons: &mut Vec<Shown>) -> String {
-    let mut out = Vec::new();
-    out.push("────────────────────────────────────────".to_string());
-    if let Some(c) = data["content"].as_str().filter(|c| !c.is_empty()) {
-        out.push(c.to_string());
-    }
-    for e in data["embeds"].as_array().into_iter().flatten() {
-        if let Some(a) = e["author"]["name"].as_str() {
-            out.push(format!("[{a}]"));
-        }
-        if let Some(t) = e["title"].as_str() {
-            out.push(format!("## {t}"));
-        }
-        if let Some(d) = e["description"].as_str() {
-            out.push(d.to_string());
-        }
-        for f in e["fields"].as_array().into_iter().flatten() {
-            out.push(format!(
-                "**{}**\n{}",
-                f["name"].as_str().unwrap_or(""),
-                f["value"].as_str().unwrap_or("")
-            ));
-        }
-        if let Some(f) = e["footer"]["text"].as_str() {
-            out.push(format!("-- {f}"));
-        }
-    }
-    for a in data["attachments"].as_array().into_iter().flatten() {
-        if let Some(name) = a["filename"].as_str() {
-            out.push(format!("(attachment: {name})"));
-        }
-    }
-    if let Some(rows) = data["components"].as_array() {
-        buttons.clear();
-        for row in rows {
-            let mut line = Vec::new();
-            for b in row["components"].as_array().into_iter().flatten() {
-                let Some(id) = b["custom_id"].as_str() else {
-                    continue;
-                };
-                let disabled = b["disabled"].as_bool().unwrap_or(false);
-                buttons.push(Shown {
-                    custom_id: id.to_string(),
-                    disabled,
-                });
-                let mark = match (b["style"].as_u64(), disabled) {
-                    (Some(3), _) => "✓",
-                    (Some(4), _) => "✗",
-                    (_, true) => "·",
-                    _ => "",
-                };
-                line.push(format!(
-                    "[{}]{} {}",
-                    buttons.len(),
-                    mark,
-                    b["label"].as_str().unwrap_or("")
-                ));
-            }
-            if !line.is_empty() {
-                out.push(line.join("  "));
-            }
-        }
-    }
-    out.join("\n")
 }
