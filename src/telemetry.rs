@@ -52,7 +52,7 @@ pub fn console_log_file() -> PathBuf {
 /// Whether colour may be written to a stream that `is_terminal` or not,
 /// with `NO_COLOR` read by `no_color`.
 pub fn colour_allowed(is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
-    is_terminal && no_color.is_none_or(|v| v.is_empty())
+    is_terminal && no_color.map_or(true, |v| v.is_empty())
 }
 
 /// Starts logging for the process (a second call does nothing).

@@ -214,7 +214,8 @@ fn button_rows(data: &Value, look: Look) -> String {
         // A checklist's toggles are only numbers: they run on across
         // Discord's rows of five; any other row starts a line.
         let all_ticks = row.iter().all(|b| is_tick(b));
-        if !(ticks && all_ticks) && !line.is_empty() {
+        let runs_on = ticks && all_ticks;
+        if !runs_on && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
             used = 0;
         }
