@@ -20,6 +20,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Learn in the terminal with the same core, no Discord token needed.
+    ///
+    /// Needs Postgres: DATABASE_URL (from the environment or .env), e.g.
+    /// postgres://postgres@127.0.0.1:5432/tutorbot. Logs stay off the
+    /// screen: warnings (or RUST_LOG) go to stderr when it is redirected, else
+    /// to tutorbot-console.log in the temporary folder.
     Console {
         /// Your learner name: the same name finds the same progress.
         #[arg(long, default_value = "learner", value_parser = learner_name)]
