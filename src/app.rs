@@ -8,21 +8,8 @@ use anyhow::Context;
 use crate::content::Catalog;
 use crate::core::{Core, Throttle};
 use crate::demo::DemoService;
-use crate::redact::Redacting;
 use crate::settings::Settings;
 use crate::store::{Store, HANDLED_KEEP, HANDLED_SWEEP_EVERY};
-
-/// Logs go to stderr, so the console door's stdout stays the learner's,
-/// through [`Redacting`]: no token or password reaches a line, whatever
-/// `RUST_LOG` lets through.
-pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(Redacting::new(std::io::stderr))
-        .try_init();
-}
 
 /// Loads and checks the content, failing with every `path:line` problem.
 pub fn load_catalog(settings: &Settings) -> anyhow::Result<Catalog> {

@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::settings::Settings;
+use crate::telemetry::{self, LogDoor};
 use crate::{app, content, content::Catalog, doors};
 
 /// A Discord bot that tutors programming.
@@ -19,9 +20,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Learn in the terminal with the same core, no Discord token needed.
+    ///
+    /// Needs Postgres: DATABASE_URL (from the environment or .env), e.g.
+    /// postgres://postgres@127.0.0.1:5432/tutorbot. Logs stay off the
+    /// screen: warnings (or RUST_LOG) go to stderr when it is redirected, else
+    /// to tutorbot-console.log in the temporary folder.
     Console {
         /// Your learner name: the same name finds the same progress.
-        #[arg(long, default_value = "learner")]
+        #[arg(long, default_value = "learner", value_parser = learner_name)]
         learner: String,
     },
     /// Check lesson content and print every problem as path:line: message.
@@ -84,14 +90,30 @@ pub enum LabCommand {
 
 /// Runs the command; the process exit code follows the result.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // `.env` before logging, so that a RUST_LOG written there counts. `check`
+    // with a folder reads no settings, so a broken `.env` does not stop it.
+    if !matches!(cli.command, Command::Check { dir: Some(_), .. }) {
+        Settings::read_env_file()?;
+    }
+    let door = match cli.command {
+        Command::Console { .. } => LogDoor::Console,
+        _ => LogDoor::Service,
+    };
+    telemetry::init(door);
     match cli.command {
         Command::Check { dir, stats } => check(dir, stats),
         Command::Console { learner } => {
             let settings = Settings::load()?;
-            let core = app::start(&settings).await?;
+            let mut core = app::start(&settings).await?;
+            // The throttle keeps one Discord user's flood off the store; the
+            // console is one local learner whose piped lines all deserve an
+            // answer, and who waits for each one anyway.
+            core.throttle = None;
             let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+            let look = doors::console::look_of_stdout();
             let result =
-                doors::console::run(core.clone(), &learner, stdin, tokio::io::stdout()).await;
+                doors::console::run_with(core.clone(), &learner, stdin, tokio::io::stdout(), look)
+                    .await;
             core.store.close().await;
             result
         }
@@ -178,6 +200,15 @@ async fn healthcheck() -> anyhow::Result<()> {
     println!("{body}");
     anyhow::ensure!(status.is_success(), "{url} answered {status}");
     Ok(())
+}
+
+/// A console learner's name: anything but blank (a blank name would be one
+/// learner shared by everyone who mistyped).
+fn learner_name(name: &str) -> Result<String, String> {
+    if name.trim().is_empty() {
+        return Err("a learner name needs at least one character that is not a space".into());
+    }
+    Ok(name.to_string())
 }
 
 fn check(dir: Option<PathBuf>, stats: bool) -> anyhow::Result<()> {

@@ -38,7 +38,8 @@
 //! - [`metrics`]: counters and a latency histogram, served on `/metrics`.
 //! - [`redact`]: the log writer that keeps tokens and passwords out of
 //!   every log line, whatever the libraries below us print.
-//! - [`app`]: start-up shared by every door; [`cli`]: the `tutorbot` command.
+//! - [`app`]: start-up shared by every door; [`cli`]: the `tutorbot` command;
+//!   [`telemetry`]: where logs go (never onto the console learner's screen).
 
 pub mod app;
 pub mod cli;
@@ -51,3 +52,4 @@ pub mod metrics;
 pub mod redact;
 pub mod settings;
 pub mod store;
+pub mod telemetry;

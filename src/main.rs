@@ -2,7 +2,6 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tutorbot::app::init_tracing();
     let cli = tutorbot::cli::Cli::parse();
     match tutorbot::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

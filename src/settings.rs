@@ -116,15 +116,22 @@ pub struct DemoSettings {
 impl Settings {
     /// Reads `.env` (if any) and then the environment. Call once, at start.
     pub fn load() -> anyhow::Result<Self> {
-        // A missing .env is normal; a broken one is worth stopping for.
-        match dotenvy::dotenv() {
-            Ok(_) => {}
-            Err(e) if e.not_found() => {}
-            Err(e) => return Err(e).context("reading .env"),
-        }
+        Self::read_env_file()?;
         let settings = Self::from_lookup(|key| std::env::var(key).ok())?;
         settings.register_secrets();
         Ok(settings)
+    }
+
+    /// Reads `.env` (if any) into the environment, never overriding what is
+    /// already set. Done before logging starts, so `RUST_LOG` there counts;
+    /// reading it again is harmless.
+    pub fn read_env_file() -> anyhow::Result<()> {
+        // A missing .env is normal; a broken one is worth stopping for.
+        match dotenvy::dotenv() {
+            Ok(_) => Ok(()),
+            Err(e) if e.not_found() => Ok(()),
+            Err(e) => Err(e).context("reading .env"),
+        }
     }
 
     /// Tells the log writer ([`crate::redact`]) which strings never to

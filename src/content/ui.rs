@@ -105,8 +105,23 @@ texts! { Texts;
 
     // The console door's own chrome.
     console_welcome: [learner],
-    console_help: [],
+    console_help_title: [],
+    console_help: [commands, lessons],
+    console_help_command: [usage, description],
     console_unknown_input: [],
+    console_no_buttons: [],
+    console_no_such_button: [number, valid],
+    console_button_greyed: [number, valid],
+    console_invalid_text: [],
+    console_waiting: [],
+    console_missing_subcommand: [command, subcommands],
+    console_unknown_subcommand: [word, command, subcommands],
+    console_unknown_option: [command, option],
+    console_extra_word: [word, command],
+    console_repeated_option: [option],
+    console_not_a_number: [option, word],
+    console_too_large: [word, option],
+    console_usage: [usage],
     console_choices: [],
 }
 

@@ -168,51 +168,59 @@ impl Call {
     /// picks it; `key:value` words fill options by name, the others fill the
     /// declared options in order. `declared(sub)` lists the option names of
     /// the command (or of its subcommand) with whether each is an integer.
+    ///
+    /// Words that Discord's client would never let through are refused,
+    /// naming the word: a command with subcommands needs one, an integer
+    /// option takes only a number that fits, and every word must fill an
+    /// option. (Only the console types words; Discord's doors build their
+    /// call from the interaction, [`Call::from_command`].)
     pub fn from_words<'a>(
         name: &str,
         words: &[&str],
         subcommands: &[&str],
         declared: impl Fn(Option<&str>) -> Vec<(&'a str, bool)>,
-    ) -> Call {
+    ) -> Result<Call, WordsError> {
         let mut words = words;
-        let subcommand = words
-            .first()
-            .filter(|w| subcommands.contains(w))
-            .map(|w| w.to_string());
-        if subcommand.is_some() {
-            words = &words[1..];
-        }
+        let subcommand = match words.first() {
+            Some(w) if subcommands.contains(w) => {
+                words = &words[1..];
+                Some(w.to_string())
+            }
+            Some(w) if !subcommands.is_empty() => {
+                return Err(WordsError::UnknownSubcommand(w.to_string()))
+            }
+            None if !subcommands.is_empty() => return Err(WordsError::MissingSubcommand),
+            _ => None,
+        };
         let declared = declared(subcommand.as_deref());
         let mut positional = declared.iter();
-        let mut options = Vec::new();
+        let mut options: Vec<(String, OptionValue)> = Vec::new();
         for word in words {
             let (decl, raw) = match word.split_once(':') {
                 Some((k, v)) => match declared.iter().find(|(n, _)| *n == k) {
                     Some(d) => (d, v),
-                    None => continue,
+                    None => return Err(WordsError::UnknownOption(k.to_string())),
                 },
                 None => match positional.next() {
                     Some(d) => (d, *word),
-                    None => continue,
+                    None => return Err(WordsError::ExtraWord(word.to_string())),
                 },
             };
+            if options.iter().any(|(n, _)| n == decl.0) {
+                return Err(WordsError::Repeated(decl.0.to_string()));
+            }
             let value = if decl.1 {
-                match raw.parse::<i64>() {
-                    Ok(n) => OptionValue::Integer(n),
-                    // Discord's client refuses a non-number; so do we, by
-                    // leaving the option out (its default applies).
-                    Err(_) => continue,
-                }
+                OptionValue::Integer(integer(decl.0, raw)?)
             } else {
                 OptionValue::Text(raw.to_string())
             };
             options.push((decl.0.to_string(), value));
         }
-        Call {
+        Ok(Call {
             name: name.to_string(),
             subcommand,
             options,
-        }
+        })
     }
 
     fn text(&self, name: &str) -> Option<String> {
@@ -228,6 +236,40 @@ impl Call {
             _ => None,
         })
     }
+}
+
+/// What is wrong with typed words, each naming the word or option at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WordsError {
+    #[error("a subcommand is needed")]
+    MissingSubcommand,
+    #[error("{0:?} is not a subcommand")]
+    UnknownSubcommand(String),
+    #[error("there is no option {0:?}")]
+    UnknownOption(String),
+    #[error("{0:?} is one word too many")]
+    ExtraWord(String),
+    #[error("option {0:?} is given twice")]
+    Repeated(String),
+    #[error("option {option:?} takes a whole number, not {word:?}")]
+    NotANumber { option: String, word: String },
+    #[error("{word:?} is too large for option {option:?}")]
+    TooLarge { option: String, word: String },
+}
+
+/// An integer option's word: a whole number that fits Discord's integers.
+fn integer(option: &str, word: &str) -> Result<i64, WordsError> {
+    use std::num::IntErrorKind;
+    word.parse::<i64>().map_err(|e| match e.kind() {
+        IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => WordsError::TooLarge {
+            option: option.to_string(),
+            word: word.to_string(),
+        },
+        _ => WordsError::NotANumber {
+            option: option.to_string(),
+            word: word.to_string(),
+        },
+    })
 }
 
 fn collect(options: &[ResolvedOption<'_>], call: &mut Call) {
@@ -366,7 +408,8 @@ fn parse_click(who: Learner, click: &ComponentInteraction) -> Result<ClickReques
 }
 
 /// The demo and its numbers, each checked against its bounds; without a
-/// subcommand (a bare `/demo` typed in the console), the gather demo.
+/// subcommand (which Discord's client never sends, and the console's words
+/// refuse), the gather demo.
 fn demo_kind(call: &Call, max_n: usize) -> Result<DemoKind, Refusal> {
     let sub = call.subcommand.as_deref().unwrap_or("gather");
     let max_n = max_n as i64;
@@ -425,8 +468,55 @@ mod tests {
             Some("limit") => vec![("n", true), ("max", true)],
             Some("timeout") => vec![],
             _ => vec![("n", true)],
-        });
+        })
+        .unwrap_or_else(|e| panic!("{words:?}: {e}"));
         Request::from_call(&call, "token", BOUNDS)
+    }
+
+    fn demo_words(words: &[&str]) -> Result<Call, WordsError> {
+        let subs = ["gather", "blocking", "errors", "timeout", "limit"];
+        Call::from_words("demo", words, &subs, |sub| match sub {
+            Some("limit") => vec![("n", true), ("max", true)],
+            Some("timeout") => vec![],
+            _ => vec![("n", true)],
+        })
+    }
+
+    #[test]
+    fn typed_words_a_discord_client_would_refuse_are_refused_naming_the_word() {
+        use WordsError::*;
+        assert_eq!(demo_words(&[]), Err(MissingSubcommand));
+        assert_eq!(demo_words(&["foo"]), Err(UnknownSubcommand("foo".into())));
+        assert_eq!(
+            demo_words(&["gather", "abc"]),
+            Err(NotANumber {
+                option: "n".into(),
+                word: "abc".into()
+            })
+        );
+        assert_eq!(
+            demo_words(&["gather", "99999999999999999999"]),
+            Err(TooLarge {
+                option: "n".into(),
+                word: "99999999999999999999".into()
+            })
+        );
+        assert_eq!(
+            demo_words(&["gather", "5", "6"]),
+            Err(ExtraWord("6".into()))
+        );
+        assert_eq!(demo_words(&["timeout", "3"]), Err(ExtraWord("3".into())));
+        assert_eq!(
+            demo_words(&["limit", "wat:3"]),
+            Err(UnknownOption("wat".into()))
+        );
+        assert_eq!(
+            demo_words(&["limit", "4", "n:5"]),
+            Err(Repeated("n".into()))
+        );
+        // A command without subcommands takes its words as options.
+        let call = Call::from_words("lesson", &["async"], &[], |_| vec![("lesson", false)]);
+        assert_eq!(call.unwrap().text("lesson").as_deref(), Some("async"));
     }
 
     #[test]
@@ -439,7 +529,16 @@ mod tests {
             kind(demo(&["gather", "7"]).unwrap()),
             DemoKind::Gather { n: 7 }
         );
-        assert_eq!(kind(demo(&[]).unwrap()), DemoKind::Gather { n: 5 });
+        // Discord's client always sends a subcommand; a forged call without
+        // one gets the gather demo's defaults.
+        let bare = Call {
+            name: "demo".into(),
+            ..Call::default()
+        };
+        assert_eq!(
+            kind(Request::from_call(&bare, "t", BOUNDS).unwrap()),
+            DemoKind::Gather { n: 5 }
+        );
         assert_eq!(
             kind(demo(&["limit", "max:4", "12"]).unwrap()),
             DemoKind::Limit { n: 12, k: 4 }

@@ -3,7 +3,10 @@
 //! `tutorbot::doors::console::run` reads lines and writes text; this driver
 //! gives it an in-memory pipe each way and reads only what a person at the
 //! terminal would read: the last rendered message, its buttons numbered
-//! `[1] label  [2]✓ label`. It knows nothing else of the console's insides.
+//! `[1] label  [2]✓ label` (a checklist's toggles show only their
+//! objective's number, `[1]✓ 1.`). Its output is a pipe, so the console
+//! draws plain text: the core's Markdown as written, no escape codes. It
+//! knows nothing else of the console's insides.
 //!
 //! A step is one typed line. The console writes no prompt, so to know where
 //! a step's output ends the driver types a second line the console cannot
