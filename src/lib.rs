@@ -23,6 +23,7 @@
 //! ```
 //!
 //! - [`settings`]: typed settings, loaded once; secrets wrapped.
+//! - [`clock`]: wall-clock time, injected where reviews and reminders are scheduled.
 //! - [`content`]: every word a learner reads, loaded from `prompts/` and checked.
 //! - [`store`]: all SQL; idempotent writes.
 //! - [`core`]: parse ([`core::request`]), decide (one module a feature),
@@ -38,6 +39,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod content;
 pub mod core;
 pub mod demo;

@@ -5,7 +5,7 @@
 //! ```text
 //!  Interaction ──parse──> Request ──decide──> outcome ──draw──> CreateInteractionResponse
 //!  (serenity)   request.rs  (typed)  lesson, checklist,  (plain   view/      (serenity)
-//!                                    quiz, demo,          data)
+//!                                    quiz, demo, review,  data)
 //!                                    progress, account
 //!                 └──────────── Refusal (the learner's) / Failure (ours): error.rs,
 //!                               drawn in one place (view::refusal) ─────────┘
@@ -36,7 +36,10 @@ pub mod lesson;
 pub mod limits;
 pub mod progress;
 pub mod quiz;
+pub mod remind;
 pub mod request;
+pub mod review;
+pub mod spaced;
 pub mod throttle;
 pub mod view;
 
@@ -47,6 +50,7 @@ use serenity::all::{
     Interaction,
 };
 
+use crate::clock::{SystemWallClock, WallClock};
 use crate::content::Catalog;
 use crate::demo::DemoService;
 use crate::store::Store;
@@ -104,6 +108,8 @@ pub struct Core {
     pub demos: Option<Arc<DemoService>>,
     /// The per-learner throttle; `None` serves every click.
     pub throttle: Option<Arc<Throttle>>,
+    /// Where reviews and streaks read the date and time.
+    pub clock: Arc<dyn WallClock>,
 }
 
 impl Core {
@@ -115,7 +121,14 @@ impl Core {
             store,
             demos: None,
             throttle: None,
+            clock: Arc::new(SystemWallClock),
         }
+    }
+
+    /// The same core, reading the date and time from `clock` (tests).
+    pub fn with_clock(mut self, clock: Arc<dyn WallClock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The slash commands to register, with the operator's demo bound.
@@ -157,7 +170,8 @@ impl Core {
     /// per-learner throttle applies here too.
     pub async fn serve(&self, request: Request, followup: Arc<dyn Followup>) -> Answer {
         if !matches!(request.asked, Asked::Ping) && !self.admit(request.who) {
-            let autocomplete = matches!(request.asked, Asked::Suggest(_));
+            let autocomplete =
+                matches!(request.asked, Asked::Suggest(_) | Asked::SuggestTimezone(_));
             return self.throttled(request.who, autocomplete);
         }
         self.answer(request, followup).await
@@ -249,6 +263,17 @@ impl Core {
                 view::progress::progress(catalog, &progress::report(self, who).await?)
             }
             Asked::Help => view::progress::help(catalog),
+            Asked::Review => {
+                view::review::step(catalog, who, &review::open(self, who, false).await?)
+            }
+            Asked::Remind(request::RemindRequest::On { at, timezone }) => {
+                view::review::remind_on(catalog, &remind::set(self, who, at, timezone).await?)
+            }
+            Asked::Remind(request::RemindRequest::Off) => {
+                remind::off(self, who).await?;
+                view::review::remind_off(catalog)
+            }
+            Asked::SuggestTimezone(typed) => view::review::timezones(&typed),
             Asked::MyData => {
                 view::account::my_data(catalog, who, &account::my_data(self, who).await?)
             }
@@ -313,6 +338,45 @@ impl Core {
             ),
             Action::ForgetConfirm | Action::ForgetCancel | Action::QuizTick { .. } if !own => {
                 return Err(Refusal::NotYourButton.into())
+            }
+            Action::ReviewAnswer { .. } | Action::ReviewRate { .. } if !own => {
+                return Err(Refusal::NotYourButton.into())
+            }
+            // "Next card" on someone else's message opens the clicker's own.
+            Action::ReviewNext => {
+                view::review::step(catalog, who, &review::open(self, who, own).await?)
+            }
+            Action::ReviewAnswer {
+                lesson,
+                version,
+                question,
+                reps,
+                choice,
+            } => {
+                let button = review::ReviewButton {
+                    lesson: &lesson,
+                    version: &version,
+                    question,
+                    reps,
+                };
+                let step = review::answer(self, who, interaction, button, choice).await?;
+                view::review::step(catalog, who, &step)
+            }
+            Action::ReviewRate {
+                lesson,
+                version,
+                question,
+                reps,
+                rating,
+            } => {
+                let button = review::ReviewButton {
+                    lesson: &lesson,
+                    version: &version,
+                    question,
+                    reps,
+                };
+                let step = review::rate(self, who, interaction, button, rating).await?;
+                view::review::step(catalog, who, &step)
             }
             Action::ForgetConfirm => {
                 account::forget(self, who, interaction).await?;

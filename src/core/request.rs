@@ -61,8 +61,26 @@ pub enum Asked {
     MyData,
     /// `/forget-me`.
     ForgetMe,
+    /// `/review`.
+    Review,
+    /// `/remind on` or `/remind off`, time and zone already checked.
+    Remind(RemindRequest),
+    /// Autocomplete on `/remind`'s time zone, with what the learner typed.
+    SuggestTimezone(String),
     /// A button.
     Click(ClickRequest),
+}
+
+/// `/remind`, checked: a real time of day and a real time zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemindRequest {
+    /// Remind daily at this local time, in this zone (`None`: keep the one
+    /// set before, or UTC).
+    On {
+        at: chrono::NaiveTime,
+        timezone: Option<chrono_tz::Tz>,
+    },
+    Off,
 }
 
 /// A lesson named by the learner (trimmed; it may not exist).
@@ -186,11 +204,13 @@ impl Call {
         let mut positional = declared.iter();
         let mut options = Vec::new();
         for word in words {
-            let (decl, raw) = match word.split_once(':') {
-                Some((k, v)) => match declared.iter().find(|(n, _)| *n == k) {
-                    Some(d) => (d, v),
-                    None => continue,
-                },
+            // `key:value` when the key is an option's name; otherwise the
+            // word is positional (a time such as `07:30` holds a colon too).
+            let keyed = word
+                .split_once(':')
+                .and_then(|(k, v)| Some((declared.iter().find(|(n, _)| *n == k)?, v)));
+            let (decl, raw) = match keyed {
+                Some(found) => found,
                 None => match positional.next() {
                     Some(d) => (d, *word),
                     None => continue,
@@ -290,7 +310,11 @@ impl Request {
             }
             Interaction::Autocomplete(cmd) => {
                 let typed = cmd.data.autocomplete().map(|a| a.value).unwrap_or_default();
-                (cmd.id.get(), Asked::Suggest(typed.to_string()))
+                if cmd.data.name == "remind" {
+                    (cmd.id.get(), Asked::SuggestTimezone(typed.to_string()))
+                } else {
+                    (cmd.id.get(), Asked::Suggest(typed.to_string()))
+                }
             }
             Interaction::Component(click) => {
                 (click.id.get(), Asked::Click(parse_click(who, click)?))
@@ -326,6 +350,8 @@ impl Request {
             "help" => Asked::Help,
             "my-data" => Asked::MyData,
             "forget-me" => Asked::ForgetMe,
+            "review" => Asked::Review,
+            "remind" => Asked::Remind(remind(call)?),
             other => return Err(Refusal::UnknownCommand(other.to_string())),
         })
     }
@@ -363,6 +389,21 @@ fn parse_click(who: Learner, click: &ComponentInteraction) -> Result<ClickReques
         own: button.owner == who.id,
         action: button.action,
     })
+}
+
+/// `/remind on at:<HH:MM> timezone:<name>` or `/remind off`; typed in the
+/// console without a subcommand (`remind 07:30 Europe/Berlin`), `on`.
+fn remind(call: &Call) -> Result<RemindRequest, Refusal> {
+    if call.subcommand.as_deref() == Some("off") {
+        return Ok(RemindRequest::Off);
+    }
+    let at = call.text("at").unwrap_or_default();
+    let at = crate::core::remind::parse_time(&at)?;
+    let timezone = match call.text("timezone").filter(|t| !t.is_empty()) {
+        Some(tz) => Some(crate::core::remind::parse_timezone(&tz)?),
+        None => None,
+    };
+    Ok(RemindRequest::On { at, timezone })
 }
 
 /// The demo and its numbers, each checked against its bounds; without a

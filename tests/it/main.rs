@@ -30,5 +30,6 @@ mod http_door;
 mod lesson_flow;
 mod outage;
 mod quiz_flow;
+mod review_flow;
 mod scenarios;
 mod store;
