@@ -34,6 +34,7 @@
 //!   and its lifecycle ([`demo::DemoService`]).
 //! - [`doors`]: the console door and the two Discord doors (gateway, HTTP
 //!   endpoint), which share [`doors::discord`] and [`doors::ops`].
+//! - [`schedule`]: due work claimed in Postgres: the daily review reminders.
 //! - [`metrics`]: counters and a latency histogram, served on `/metrics`.
 //! - [`app`]: start-up shared by every door; [`cli`]: the `tutorbot` command.
 
@@ -45,5 +46,6 @@ pub mod core;
 pub mod demo;
 pub mod doors;
 pub mod metrics;
+pub mod schedule;
 pub mod settings;
 pub mod store;

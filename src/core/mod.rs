@@ -260,11 +260,16 @@ impl Core {
                 CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new())
             }
             Asked::Progress => {
-                view::progress::progress(catalog, &progress::report(self, who).await?)
+                let told = remind::take_notice(self, who).await?;
+                let shown = view::progress::progress(catalog, &progress::report(self, who).await?);
+                view::review::with_dms_closed(catalog, shown, told)
             }
             Asked::Help => view::progress::help(catalog),
             Asked::Review => {
-                view::review::step(catalog, who, &review::open(self, who, false).await?)
+                let told = remind::take_notice(self, who).await?;
+                let shown =
+                    view::review::step(catalog, who, &review::open(self, who, false).await?);
+                view::review::with_dms_closed(catalog, shown, told)
             }
             Asked::Remind(request::RemindRequest::On { at, timezone }) => {
                 view::review::remind_on(catalog, &remind::set(self, who, at, timezone).await?)

@@ -52,6 +52,15 @@ pub async fn off(core: &Core, who: Learner) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// Whether the learner is to be told that a reminder found their DMs
+/// closed (and reminders were switched off); true once.
+pub async fn take_notice(core: &Core, who: Learner) -> Result<bool, CoreError> {
+    core.store
+        .take_dms_closed_notice(who.id)
+        .await
+        .map_err(error::save)
+}
+
 /// Minutes after midnight.
 pub fn minute_of_day(at: NaiveTime) -> i16 {
     use chrono::Timelike;

@@ -50,7 +50,7 @@ pub use demo::{DemoClaim, DemoRun};
 pub use handled::{InteractionId, HANDLED_KEEP, HANDLED_SWEEP_EVERY};
 pub use learners::LearnerData;
 pub use quiz::{Answered, Attempt, AttemptSummary, QuestionStats, Recorded};
-pub use remind::Reminder;
+pub use remind::{ClaimedReminder, Reminder};
 pub use review::{CardState, LogEntry, Outlook, ReviewCard, ReviewWrite, Seed, Streak};
 
 /// A learner is a Discord user id.

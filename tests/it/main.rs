@@ -30,6 +30,7 @@ mod http_door;
 mod lesson_flow;
 mod outage;
 mod quiz_flow;
+mod reminders;
 mod review_flow;
 mod scenarios;
 mod store;

@@ -221,6 +221,21 @@ fn choices(at: &CardAt, picked: Option<usize>) -> CreateActionRow {
     CreateActionRow::Buttons(buttons)
 }
 
+/// A new message with, when `told`, the notice that reminders found the
+/// learner's DMs closed and were switched off, as its text.
+pub fn with_dms_closed(
+    catalog: &Catalog,
+    shown: CreateInteractionResponse,
+    told: bool,
+) -> CreateInteractionResponse {
+    match shown {
+        CreateInteractionResponse::Message(m) if told => CreateInteractionResponse::Message(
+            m.content(catalog.review_texts.remind_dms_closed.as_str()),
+        ),
+        other => other,
+    }
+}
+
 /// `/remind on` done.
 pub fn remind_on(catalog: &Catalog, set: &RemindSet) -> CreateInteractionResponse {
     super::notice(
