@@ -30,6 +30,10 @@ pub struct Settings {
     pub gateway: GatewaySettings,
     pub demo: DemoSettings,
     pub learner: LearnerSettings,
+    /// `REMINDERS` (`on` or `off`, default on): whether this process runs
+    /// the daily review reminders (`tutorbot serve` and `tutorbot http`).
+    /// Any number of processes may: they share the work through Postgres.
+    pub reminders: bool,
 }
 
 /// The gateway door's own limits (`tutorbot serve`).
@@ -147,7 +151,13 @@ impl Settings {
         if rate > 10_000 {
             bail!("LEARNER_RATE must be between 0 (no throttle) and 10000 a second, got {rate}");
         }
+        let reminders = match get("REMINDERS").as_deref().map(str::trim) {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => bail!("REMINDERS must be on or off, got {other:?}"),
+        };
         Ok(Settings {
+            reminders,
             database: DatabaseSettings {
                 url: SecretString::from(
                     get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -218,6 +228,14 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn reminders_are_on_unless_switched_off_and_anything_else_is_refused() {
+        assert!(settings(&[]).unwrap().reminders);
+        assert!(!settings(&[("REMINDERS", "off")]).unwrap().reminders);
+        let err = settings(&[("REMINDERS", "maybe")]).unwrap_err().to_string();
+        assert!(err.contains("REMINDERS must be on or off"), "{err}");
     }
 
     #[test]

@@ -55,10 +55,11 @@ pub async fn off(core: &Core, who: Learner) -> Result<(), CoreError> {
 /// Whether the learner is to be told that a reminder found their DMs
 /// closed (and reminders were switched off); true once.
 pub async fn take_notice(core: &Core, who: Learner) -> Result<bool, CoreError> {
+    // Part of reading what the learner asked for: a failure is "couldn't read".
     core.store
         .take_dms_closed_notice(who.id)
         .await
-        .map_err(error::save)
+        .map_err(error::load)
 }
 
 /// Minutes after midnight.

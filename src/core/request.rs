@@ -523,6 +523,40 @@ mod tests {
     }
 
     #[test]
+    fn a_typed_time_is_a_positional_word_and_remind_checks_it() {
+        let remind = |words: &[&str]| {
+            let call = Call::from_words("remind", words, &["on", "off"], |sub| match sub {
+                Some("on") => vec![("at", false), ("timezone", false)],
+                _ => vec![],
+            });
+            Request::from_call(&call, "t", BOUNDS)
+        };
+        assert_eq!(
+            remind(&["on", "07:30", "Europe/Berlin"]),
+            Ok(Asked::Remind(RemindRequest::On {
+                at: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap(),
+                timezone: Some(chrono_tz::Europe::Berlin),
+            }))
+        );
+        assert_eq!(
+            remind(&["on", "timezone:UTC", "at:7:05"]),
+            Ok(Asked::Remind(RemindRequest::On {
+                at: chrono::NaiveTime::from_hms_opt(7, 5, 0).unwrap(),
+                timezone: Some(chrono_tz::UTC),
+            }))
+        );
+        assert_eq!(remind(&["off"]), Ok(Asked::Remind(RemindRequest::Off)));
+        assert_eq!(
+            remind(&["on", "25:61"]),
+            Err(Refusal::BadTime("25:61".into()))
+        );
+        assert_eq!(
+            remind(&["on", "07:30", "Nowhere/Atlantis"]),
+            Err(Refusal::BadTimezone("Nowhere/Atlantis".into()))
+        );
+    }
+
+    #[test]
     fn a_lesson_command_without_a_lesson_is_refused() {
         let call = Call {
             name: "lesson".into(),
