@@ -224,3 +224,44 @@ async fn closed_dms_switch_reminders_off_and_the_learner_is_told_once(pool: PgPo
         .unwrap();
     assert!(enabled);
 }
+
+#[sqlx::test]
+async fn a_send_retried_after_a_crash_before_its_row_moved_is_still_one_message(pool: PgPool) {
+    let fake = FakeDiscord::start().await;
+    let clock = ManualWallClock::at(t0());
+    let core = core(pool.clone()).with_clock(clock.clone());
+    learners(&pool, &core, 3).await;
+    clock.set(t0() + Duration::hours(17));
+    let s = scheduler(&pool, &fake, &clock);
+    let slots: Vec<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT next_at FROM reminders ORDER BY learner_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(s.round().await.unwrap().sent, 3);
+    // As if the instance died after sending and before moving the rows on:
+    // the rows are back at their slots, unreminded, and claimed long ago.
+    for (i, slot) in slots.iter().enumerate() {
+        sqlx::query(
+            "UPDATE reminders SET next_at = $2, last_day = NULL, claimed_until = $2
+             WHERE learner_id = $1",
+        )
+        .bind(i as i64 + 1)
+        .bind(slot)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    clock.advance(Duration::minutes(5));
+    let again = scheduler(&pool, &fake, &clock).round().await.unwrap();
+    assert_eq!(again.claimed, 3, "the expired claims were taken again");
+    assert_eq!(again.sent, 3, "and sent again");
+    let posts = fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "POST" && c.path.ends_with("/messages"))
+        .count();
+    assert_eq!(posts, 6);
+    // Discord kept the first message of each nonce: still one DM each.
+    assert_eq!(per_learner(&fake), BTreeMap::from([(1, 1), (2, 1), (3, 1)]));
+}
