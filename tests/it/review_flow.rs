@@ -605,3 +605,35 @@ async fn a_time_or_time_zone_that_does_not_exist_is_refused_and_nothing_is_writt
     assert_eq!(count(&pool, "SELECT count(*) FROM reminders").await, 0);
     assert_eq!(count(&pool, "SELECT count(*) FROM learners").await, 0);
 }
+
+#[sqlx::test]
+async fn my_data_shows_cards_and_the_reminder_and_forget_me_deletes_them(pool: PgPool) {
+    let clock = ManualWallClock::at(t0());
+    let core = core_at(pool.clone(), &clock);
+    let ada = Learner::new("ada");
+    play(&core, &ada, |_| true).await;
+    let remind = ada.command(
+        "remind",
+        vec![json!({"name": "on", "type": 1, "options": [
+            {"name": "at", "type": 3, "value": "18:05"},
+            {"name": "timezone", "type": 3, "value": "Asia/Tokyo"},
+        ]})],
+    );
+    ask(&core, &remind).await;
+    let n = questions(&core).len();
+    let (_, mine) = ask(&core, &ada.command("my-data", vec![])).await;
+    assert!(
+        text(&mine).contains(&format!("Review cards ({n})**, with {n} ratings logged")),
+        "{}",
+        text(&mine)
+    );
+    assert!(text(&mine).contains("every day at 18:05 (Asia/Tokyo)"));
+    ask(&core, &ada.click(&format!("fy:{}", ada.id()))).await;
+    for table in ["review_cards", "review_log", "reminders"] {
+        assert_eq!(
+            count(&pool, &format!("SELECT count(*) FROM {table}")).await,
+            0,
+            "{table}"
+        );
+    }
+}
