@@ -59,3 +59,31 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
         core.with_throttle(Throttle::new(learner.burst, learner.rate))
     })
 }
+
+/// Starts the daily review reminders (unless `REMINDERS=off` or there is no
+/// `DISCORD_TOKEN` to send with): rounds until the pool closes at shutdown.
+pub fn start_reminders(settings: &Settings, core: &Core) {
+    use secrecy::ExposeSecret;
+    if !settings.reminders {
+        tracing::info!("REMINDERS=off: this process sends no review reminders");
+        return;
+    }
+    let Some(token) = settings.discord.token.as_ref() else {
+        tracing::info!("no DISCORD_TOKEN: review reminders are off");
+        return;
+    };
+    let http = crate::doors::discord::discord_http(
+        token.expose_secret(),
+        settings.discord.api_base.as_deref(),
+        settings.discord.application_id,
+    );
+    let reminders = crate::schedule::Reminders {
+        store: core.store.clone(),
+        http: Arc::new(http),
+        catalog: Arc::clone(&core.catalog),
+        clock: Arc::clone(&core.clock),
+        config: crate::schedule::ReminderConfig::default(),
+    };
+    let pool = core.store.pool().clone();
+    tokio::spawn(reminders.run(async move { pool.close_event().await }));
+}

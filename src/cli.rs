@@ -128,6 +128,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             // Settings are checked before anything starts.
             let options = doors::gateway::GatewayOptions::from_settings(&settings, shards)?;
             let core = app::start(&settings).await?;
+            app::start_reminders(&settings, &core);
             let result =
                 doors::gateway::run(core.clone(), options, doors::ops::shutdown_signal()).await;
             core.store.close().await;
@@ -137,6 +138,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = server_settings()?;
             let options = doors::http::HttpOptions::from_settings(&settings)?;
             let core = app::start(&settings).await?;
+            app::start_reminders(&settings, &core);
             let result = doors::http::run(
                 core.clone(),
                 options,

@@ -23,6 +23,7 @@
 //! ```
 //!
 //! - [`settings`]: typed settings, loaded once; secrets wrapped.
+//! - [`clock`]: wall-clock time, injected where reviews and reminders are scheduled.
 //! - [`content`]: every word a learner reads, loaded from `prompts/` and checked.
 //! - [`store`]: all SQL; idempotent writes.
 //! - [`core`]: parse ([`core::request`]), decide (one module a feature),
@@ -35,6 +36,7 @@
 //!   practice server inside it, verdicts), on or off as the machine allows.
 //! - [`doors`]: the console door and the two Discord doors (gateway, HTTP
 //!   endpoint), which share [`doors::discord`] and [`doors::ops`].
+//! - [`schedule`]: due work claimed in Postgres: the daily review reminders.
 //! - [`metrics`]: counters and a latency histogram, served on `/metrics`.
 //! - [`redact`]: the log writer that keeps tokens and passwords out of
 //!   every log line, whatever the libraries below us print.
@@ -43,6 +45,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod content;
 pub mod core;
 pub mod demo;
@@ -50,6 +53,7 @@ pub mod doors;
 pub mod lab;
 pub mod metrics;
 pub mod redact;
+pub mod schedule;
 pub mod settings;
 pub mod store;
 pub mod telemetry;

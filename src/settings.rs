@@ -46,6 +46,10 @@ pub struct Settings {
     pub gateway: GatewaySettings,
     pub demo: DemoSettings,
     pub learner: LearnerSettings,
+    /// `REMINDERS` (`on` or `off`, default on): whether this process runs
+    /// the daily review reminders (`tutorbot serve` and `tutorbot http`).
+    /// Any number of processes may: they share the work through Postgres.
+    pub reminders: bool,
     /// The lab's sandbox and limits (`LAB_*`).
     pub lab: LabSettings,
 }
@@ -213,9 +217,15 @@ impl Settings {
         if rate > 10_000 {
             bail!("LEARNER_RATE must be between 0 (no throttle) and 10000 a second, got {rate}");
         }
+        let reminders = match get("REMINDERS").as_deref().map(str::trim) {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => bail!("REMINDERS must be on or off, got {other:?}"),
+        };
         let lab = lab_settings(&get, &parse)?;
         Ok(Settings {
             lab,
+            reminders,
             database: DatabaseSettings {
                 url: SecretString::from(
                     get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -361,6 +371,14 @@ mod tests {
         assert_eq!(password_of("postgres://u@h/db"), None);
         assert_eq!(password_of("postgres://h/db"), None);
         assert_eq!(password_of("nonsense"), None);
+    }
+
+    #[test]
+    fn reminders_are_on_unless_switched_off_and_anything_else_is_refused() {
+        assert!(settings(&[]).unwrap().reminders);
+        assert!(!settings(&[("REMINDERS", "off")]).unwrap().reminders);
+        let err = settings(&[("REMINDERS", "maybe")]).unwrap_err().to_string();
+        assert!(err.contains("REMINDERS must be on or off"), "{err}");
     }
 
     #[test]

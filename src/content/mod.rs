@@ -27,7 +27,7 @@ pub use diag::{Diagnostic, Diagnostics};
 pub use exercise::{Exercise, Predict, PredictChoice};
 pub use lesson::{Lesson, Objective, Section};
 pub use quiz::{Choice, Question, Quiz};
-pub use ui::{DemoTexts, Texts};
+pub use ui::{DemoTexts, ReviewTexts, Texts};
 
 use diag::Source;
 
@@ -37,6 +37,8 @@ pub struct Catalog {
     lessons: Vec<Lesson>,
     pub texts: Texts,
     pub demo_texts: DemoTexts,
+    /// `prompts/review.toml`: reviews, streaks, reminders.
+    pub review_texts: ReviewTexts,
 }
 
 impl Catalog {
@@ -69,6 +71,21 @@ impl Catalog {
             ),
             Err(e) => {
                 diags.push(&demos_path, 1, format!("cannot read: {e}"));
+                None
+            }
+        };
+
+        let review_path = dir.join("review.toml");
+        let review_texts = match std::fs::read_to_string(&review_path) {
+            Ok(text) => ReviewTexts::load(
+                &Source {
+                    path: &review_path,
+                    text: &text,
+                },
+                &mut diags,
+            ),
+            Err(e) => {
+                diags.push(&review_path, 1, format!("cannot read: {e}"));
                 None
             }
         };
@@ -111,13 +128,14 @@ impl Catalog {
                 "no lessons found (a lesson is a folder with a lesson.toml)",
             );
         }
-        match (texts, demo_texts) {
-            (Some(texts), Some(demo_texts)) if diags.is_empty() => {
+        match (texts, demo_texts, review_texts) {
+            (Some(texts), Some(demo_texts), Some(review_texts)) if diags.is_empty() => {
                 lessons.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
                 Ok(Catalog {
                     lessons,
                     texts,
                     demo_texts,
+                    review_texts,
                 })
             }
             _ => Err(diags),

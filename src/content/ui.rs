@@ -164,3 +164,44 @@ texts! { DemoTexts;
     limit_result: [wall, waves, n, k, expected, delay],
     limit_python: [], limit_rust: [],
 }
+
+texts! { ReviewTexts;
+    // /review and /remind, as Discord lists them.
+    cmd_review: [], cmd_remind: [], sub_remind_on: [], sub_remind_off: [], opt_at: [], opt_timezone: [],
+
+    // A review.
+    review_title: [lesson],
+    review_footer: [due],
+    review_right: [],
+    button_hard: [], button_good: [], button_easy: [],
+    review_next_due: [when],
+    review_counted: [],
+    button_next_card: [],
+    review_nothing_title: [],
+    review_nothing: [when, cards],
+    review_none_yet: [],
+    review_stale: [],
+
+    // Time in words.
+    when_now: [], when_minute: [], when_minutes: [n], when_hour: [], when_hours: [n],
+    when_day: [], when_days: [n],
+    cards_one: [], cards_many: [n], days_one: [], days_many: [n],
+
+    // /progress.
+    progress_streak: [current, longest],
+    progress_reviews: [count],
+
+    // /remind.
+    remind_on: [at, timezone],
+    remind_off: [],
+    remind_bad_time: [at],
+    remind_bad_timezone: [timezone],
+    /// Told the next time a learner uses the bot after a reminder found
+    /// their direct messages closed (Discord's error 50007).
+    remind_dms_closed: [],
+    /// The reminder itself, sent as a direct message.
+    remind_message: [cards],
+    my_data_reminder: [at, timezone],
+    my_data_no_reminder: [],
+    my_data_cards: [count, ratings],
+}

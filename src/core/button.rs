@@ -60,6 +60,26 @@ pub enum Action {
         version: String,
         objective: String,
     },
+    /// Answer a review card with choice `choice` (an index into the quiz
+    /// file's order). The card is named by its question's index in the quiz
+    /// of `version`, and by its `reps` when the buttons were drawn.
+    ReviewAnswer {
+        lesson: String,
+        version: String,
+        question: u8,
+        reps: i32,
+        choice: u8,
+    },
+    /// Rate a card answered right: 2 hard, 3 good, 4 easy.
+    ReviewRate {
+        lesson: String,
+        version: String,
+        question: u8,
+        reps: i32,
+        rating: u8,
+    },
+    /// Show the learner's next due card.
+    ReviewNext,
     /// Delete everything stored about the learner.
     ForgetConfirm,
     /// Keep it.
@@ -115,6 +135,21 @@ impl ButtonId {
                 version,
                 objective,
             } => write!(s, "qt:{o}:{lesson}:{version}:{objective}"),
+            Action::ReviewAnswer {
+                lesson,
+                version,
+                question,
+                reps,
+                choice,
+            } => write!(s, "ra:{o}:{lesson}:{version}:{question}:{reps}:{choice}"),
+            Action::ReviewRate {
+                lesson,
+                version,
+                question,
+                reps,
+                rating,
+            } => write!(s, "rr:{o}:{lesson}:{version}:{question}:{reps}:{rating}"),
+            Action::ReviewNext => write!(s, "rn:{o}"),
             Action::ForgetConfirm => write!(s, "fy:{o}"),
             Action::ForgetCancel => write!(s, "fn:{o}"),
         };
@@ -170,6 +205,26 @@ impl ButtonId {
                 version: version(v)?,
                 objective: id(o)?,
             },
+            ("ra", [l, v, q, r, c]) => Action::ReviewAnswer {
+                lesson: id(l)?,
+                version: version(v)?,
+                question: small(q)?,
+                reps: reps(r)?,
+                choice: small(c)?,
+            },
+            ("rr", [l, v, q, r, g]) => Action::ReviewRate {
+                lesson: id(l)?,
+                version: version(v)?,
+                question: small(q)?,
+                reps: reps(r)?,
+                rating: match *g {
+                    "2" => 2,
+                    "3" => 3,
+                    "4" => 4,
+                    _ => return Err(MalformedButton),
+                },
+            },
+            ("rn", []) => Action::ReviewNext,
             ("fy", []) => Action::ForgetConfirm,
             ("fn", []) => Action::ForgetCancel,
             _ => return Err(MalformedButton),
@@ -208,6 +263,10 @@ fn snowflake(s: &str) -> Result<u64, MalformedButton> {
 
 fn attempt(s: &str) -> Result<i64, MalformedButton> {
     snowflake(s).and_then(|n| i64::try_from(n).map_err(|_| MalformedButton))
+}
+
+fn reps(s: &str) -> Result<i32, MalformedButton> {
+    digits(s).and_then(|n| i32::try_from(n).map_err(|_| MalformedButton))
 }
 
 fn small(s: &str) -> Result<u8, MalformedButton> {
@@ -263,8 +322,23 @@ mod tests {
             Action::QuizTick {
                 lesson: l.clone(),
                 version: v.clone(),
-                objective: l,
+                objective: l.clone(),
             },
+            Action::ReviewAnswer {
+                lesson: l.clone(),
+                version: v.clone(),
+                question: u8::MAX,
+                reps: i32::MAX,
+                choice: u8::MAX,
+            },
+            Action::ReviewRate {
+                lesson: l.clone(),
+                version: v.clone(),
+                question: u8::MAX,
+                reps: i32::MAX,
+                rating: 4,
+            },
+            Action::ReviewNext,
             Action::ForgetConfirm,
             Action::ForgetCancel,
         ]
@@ -299,6 +373,11 @@ mod tests {
             "fy:1:now",
             "zz:1",
             "sec:99999999999999999999999:async:0123abcd:overview",
+            "rr:1:async:0123abcd:1:1:1",
+            "rr:1:async:0123abcd:1:1:5",
+            "ra:1:async:0123abcd:1:2147483648:0",
+            "ra:1:async:0123abcd:1:-1:0",
+            "rn:1:x",
         ] {
             assert_eq!(ButtonId::parse(raw), Err(MalformedButton), "{raw:?}");
         }

@@ -45,7 +45,43 @@ pub fn with_demo_max(catalog: &Catalog, max_n: u64) -> Vec<CreateCommand> {
         CreateCommand::new("help").description(t.cmd_help.as_str()),
         CreateCommand::new("my-data").description(t.cmd_my_data.as_str()),
         CreateCommand::new("forget-me").description(t.cmd_forget_me.as_str()),
+        CreateCommand::new("review").description(catalog.review_texts.cmd_review.as_str()),
+        remind(catalog),
     ]
+}
+
+/// `/remind on at:<HH:MM> [timezone:<name>]` and `/remind off`.
+fn remind(catalog: &Catalog) -> CreateCommand {
+    let t = &catalog.review_texts;
+    CreateCommand::new("remind")
+        .description(t.cmd_remind.as_str())
+        .add_option(
+            CreateCommandOption::new(
+                CommandOptionType::SubCommand,
+                "on",
+                t.sub_remind_on.as_str(),
+            )
+            .add_sub_option(
+                CreateCommandOption::new(CommandOptionType::String, "at", t.opt_at.as_str())
+                    .required(true)
+                    .min_length(4)
+                    .max_length(5),
+            )
+            .add_sub_option(
+                CreateCommandOption::new(
+                    CommandOptionType::String,
+                    "timezone",
+                    t.opt_timezone.as_str(),
+                )
+                .set_autocomplete(true)
+                .max_length(64),
+            ),
+        )
+        .add_option(CreateCommandOption::new(
+            CommandOptionType::SubCommand,
+            "off",
+            t.sub_remind_off.as_str(),
+        ))
 }
 
 /// The `lesson` option every lesson command takes, with autocomplete.

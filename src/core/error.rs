@@ -65,6 +65,13 @@ pub enum Refusal {
     Cooldown { seconds: u64 },
     /// The learner is clicking faster than the per-learner throttle allows.
     Throttled,
+    /// A review button for a question that changed or is gone since it was
+    /// drawn (or a card the learner no longer has).
+    StaleReview { lesson: String },
+    /// `/remind` with a time that is not HH:MM (as the learner typed it).
+    BadTime(String),
+    /// `/remind` with a time zone we do not know (as the learner typed it).
+    BadTimezone(String),
 }
 
 /// Our failure: the learner is told to try again.

@@ -5,7 +5,7 @@
 //! ```text
 //!  Interaction ──parse──> Request ──decide──> outcome ──draw──> CreateInteractionResponse
 //!  (serenity)   request.rs  (typed)  lesson, checklist,  (plain   view/      (serenity)
-//!                                    quiz, demo,          data)
+//!                                    quiz, demo, review,  data)
 //!                                    progress, account
 //!                 └──────────── Refusal (the learner's) / Failure (ours): error.rs,
 //!                               drawn in one place (view::refusal) ─────────┘
@@ -36,7 +36,10 @@ pub mod lesson;
 pub mod limits;
 pub mod progress;
 pub mod quiz;
+pub mod remind;
 pub mod request;
+pub mod review;
+pub mod spaced;
 pub mod throttle;
 pub mod view;
 
@@ -47,6 +50,7 @@ use serenity::all::{
     Interaction,
 };
 
+use crate::clock::{SystemWallClock, WallClock};
 use crate::content::Catalog;
 use crate::demo::DemoService;
 use crate::store::Store;
@@ -106,6 +110,8 @@ pub struct Core {
     pub throttle: Option<Arc<Throttle>>,
     /// The lab (learners' Python in a sandbox); `None`: not set up here.
     pub lab: Option<crate::lab::LabHandle>,
+    /// Where reviews and streaks read the date and time.
+    pub clock: Arc<dyn WallClock>,
 }
 
 impl Core {
@@ -118,7 +124,14 @@ impl Core {
             demos: None,
             throttle: None,
             lab: None,
+            clock: Arc::new(SystemWallClock),
         }
+    }
+
+    /// The same core, reading the date and time from `clock` (tests).
+    pub fn with_clock(mut self, clock: Arc<dyn WallClock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The slash commands to register, with the operator's demo bound.
@@ -166,7 +179,8 @@ impl Core {
     /// per-learner throttle applies here too.
     pub async fn serve(&self, request: Request, followup: Arc<dyn Followup>) -> Answer {
         if !matches!(request.asked, Asked::Ping) && !self.admit(request.who) {
-            let autocomplete = matches!(request.asked, Asked::Suggest(_));
+            let autocomplete =
+                matches!(request.asked, Asked::Suggest(_) | Asked::SuggestTimezone(_));
             return self.throttled(request.who, autocomplete);
         }
         self.answer(request, followup).await
@@ -255,9 +269,25 @@ impl Core {
                 CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new())
             }
             Asked::Progress => {
-                view::progress::progress(catalog, &progress::report(self, who).await?)
+                let told = remind::take_notice(self, who).await?;
+                let shown = view::progress::progress(catalog, &progress::report(self, who).await?);
+                view::review::with_dms_closed(catalog, shown, told)
             }
             Asked::Help => view::progress::help(catalog),
+            Asked::Review => {
+                let told = remind::take_notice(self, who).await?;
+                let shown =
+                    view::review::step(catalog, who, &review::open(self, who, false).await?);
+                view::review::with_dms_closed(catalog, shown, told)
+            }
+            Asked::Remind(request::RemindRequest::On { at, timezone }) => {
+                view::review::remind_on(catalog, &remind::set(self, who, at, timezone).await?)
+            }
+            Asked::Remind(request::RemindRequest::Off) => {
+                remind::off(self, who).await?;
+                view::review::remind_off(catalog)
+            }
+            Asked::SuggestTimezone(typed) => view::review::timezones(&typed),
             Asked::MyData => {
                 view::account::my_data(catalog, who, &account::my_data(self, who).await?)
             }
@@ -322,6 +352,45 @@ impl Core {
             ),
             Action::ForgetConfirm | Action::ForgetCancel | Action::QuizTick { .. } if !own => {
                 return Err(Refusal::NotYourButton.into())
+            }
+            Action::ReviewAnswer { .. } | Action::ReviewRate { .. } if !own => {
+                return Err(Refusal::NotYourButton.into())
+            }
+            // "Next card" on someone else's message opens the clicker's own.
+            Action::ReviewNext => {
+                view::review::step(catalog, who, &review::open(self, who, own).await?)
+            }
+            Action::ReviewAnswer {
+                lesson,
+                version,
+                question,
+                reps,
+                choice,
+            } => {
+                let button = review::ReviewButton {
+                    lesson: &lesson,
+                    version: &version,
+                    question,
+                    reps,
+                };
+                let step = review::answer(self, who, interaction, button, choice).await?;
+                view::review::step(catalog, who, &step)
+            }
+            Action::ReviewRate {
+                lesson,
+                version,
+                question,
+                reps,
+                rating,
+            } => {
+                let button = review::ReviewButton {
+                    lesson: &lesson,
+                    version: &version,
+                    question,
+                    reps,
+                };
+                let step = review::rate(self, who, interaction, button, rating).await?;
+                view::review::step(catalog, who, &step)
             }
             Action::ForgetConfirm => {
                 account::forget(self, who, interaction).await?;

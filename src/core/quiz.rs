@@ -15,7 +15,7 @@ use super::error::{self, CoreError, Refusal};
 use super::request::Learner;
 use super::Core;
 use crate::content::{Lesson, Objective, Quiz};
-use crate::store::{Attempt, QuestionStats};
+use crate::store::{Attempt, QuestionStats, Seed};
 
 /// Where a learner is in a quiz, to be shown.
 #[derive(Debug)]
@@ -148,9 +148,18 @@ pub async fn answer<'a>(
     if at.attempt.finished {
         return results(core, who, at).await;
     }
+    // The first answer to a question makes it a review card: wrong is
+    // Again, right is Good (see core::review).
+    let correct = c.id == q.answer;
+    let (card, log) = super::spaced::seed(core.clock.now(), correct);
+    let seed = Seed {
+        lesson_id: &at.lesson.id,
+        card,
+        log,
+    };
     let recorded = core
         .store
-        .record_answer(at.attempt.id, who.id, &q.id, &c.id, c.id == q.answer)
+        .record_answer(at.attempt.id, who.id, &q.id, &c.id, correct, &seed)
         .await
         .map_err(error::save)?;
     // None: closed between our read and the write (another instance finished it).

@@ -61,8 +61,26 @@ pub enum Asked {
     MyData,
     /// `/forget-me`.
     ForgetMe,
+    /// `/review`.
+    Review,
+    /// `/remind on` or `/remind off`, time and zone already checked.
+    Remind(RemindRequest),
+    /// Autocomplete on `/remind`'s time zone, with what the learner typed.
+    SuggestTimezone(String),
     /// A button.
     Click(ClickRequest),
+}
+
+/// `/remind`, checked: a real time of day and a real time zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemindRequest {
+    /// Remind daily at this local time, in this zone (`None`: keep the one
+    /// set before, or UTC).
+    On {
+        at: chrono::NaiveTime,
+        timezone: Option<chrono_tz::Tz>,
+    },
+    Off,
 }
 
 /// A lesson named by the learner (trimmed; it may not exist).
@@ -196,11 +214,22 @@ impl Call {
         let mut positional = declared.iter();
         let mut options: Vec<(String, OptionValue)> = Vec::new();
         for word in words {
-            let (decl, raw) = match word.split_once(':') {
+            // `key:value` when the key is an option's name. A word whose
+            // part before the colon is a name we don't declare is refused;
+            // any other word is positional (a time such as `07:30` holds a
+            // colon too).
+            let keyed = match word.split_once(':') {
                 Some((k, v)) => match declared.iter().find(|(n, _)| *n == k) {
-                    Some(d) => (d, v),
-                    None => return Err(WordsError::UnknownOption(k.to_string())),
+                    Some(d) => Some((d, v)),
+                    None if k.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                        return Err(WordsError::UnknownOption(k.to_string()))
+                    }
+                    None => None,
                 },
+                None => None,
+            };
+            let (decl, raw) = match keyed {
+                Some(found) => found,
                 None => match positional.next() {
                     Some(d) => (d, *word),
                     None => return Err(WordsError::ExtraWord(word.to_string())),
@@ -332,7 +361,11 @@ impl Request {
             }
             Interaction::Autocomplete(cmd) => {
                 let typed = cmd.data.autocomplete().map(|a| a.value).unwrap_or_default();
-                (cmd.id.get(), Asked::Suggest(typed.to_string()))
+                if cmd.data.name == "remind" {
+                    (cmd.id.get(), Asked::SuggestTimezone(typed.to_string()))
+                } else {
+                    (cmd.id.get(), Asked::Suggest(typed.to_string()))
+                }
             }
             Interaction::Component(click) => {
                 (click.id.get(), Asked::Click(parse_click(who, click)?))
@@ -368,6 +401,8 @@ impl Request {
             "help" => Asked::Help,
             "my-data" => Asked::MyData,
             "forget-me" => Asked::ForgetMe,
+            "review" => Asked::Review,
+            "remind" => Asked::Remind(remind(call)?),
             other => return Err(Refusal::UnknownCommand(other.to_string())),
         })
     }
@@ -405,6 +440,21 @@ fn parse_click(who: Learner, click: &ComponentInteraction) -> Result<ClickReques
         own: button.owner == who.id,
         action: button.action,
     })
+}
+
+/// `/remind on at:<HH:MM> timezone:<name>` or `/remind off`; typed in the
+/// console without a subcommand (`remind 07:30 Europe/Berlin`), `on`.
+fn remind(call: &Call) -> Result<RemindRequest, Refusal> {
+    if call.subcommand.as_deref() == Some("off") {
+        return Ok(RemindRequest::Off);
+    }
+    let at = call.text("at").unwrap_or_default();
+    let at = crate::core::remind::parse_time(&at)?;
+    let timezone = match call.text("timezone").filter(|t| !t.is_empty()) {
+        Some(tz) => Some(crate::core::remind::parse_timezone(&tz)?),
+        None => None,
+    };
+    Ok(RemindRequest::On { at, timezone })
 }
 
 /// The demo and its numbers, each checked against its bounds; without a
@@ -577,6 +627,40 @@ mod tests {
                 min: 0,
                 max: 3
             })
+        );
+    }
+
+    #[test]
+    fn a_typed_time_is_a_positional_word_and_remind_checks_it() {
+        let remind = |words: &[&str]| {
+            let call = Call::from_words("remind", words, &["on", "off"], |sub| match sub {
+                Some("on") => vec![("at", false), ("timezone", false)],
+                _ => vec![],
+            });
+            Request::from_call(&call, "t", BOUNDS)
+        };
+        assert_eq!(
+            remind(&["on", "07:30", "Europe/Berlin"]),
+            Ok(Asked::Remind(RemindRequest::On {
+                at: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap(),
+                timezone: Some(chrono_tz::Europe::Berlin),
+            }))
+        );
+        assert_eq!(
+            remind(&["on", "timezone:UTC", "at:7:05"]),
+            Ok(Asked::Remind(RemindRequest::On {
+                at: chrono::NaiveTime::from_hms_opt(7, 5, 0).unwrap(),
+                timezone: Some(chrono_tz::UTC),
+            }))
+        );
+        assert_eq!(remind(&["off"]), Ok(Asked::Remind(RemindRequest::Off)));
+        assert_eq!(
+            remind(&["on", "25:61"]),
+            Err(Refusal::BadTime("25:61".into()))
+        );
+        assert_eq!(
+            remind(&["on", "07:30", "Nowhere/Atlantis"]),
+            Err(Refusal::BadTimezone("Nowhere/Atlantis".into()))
         );
     }
 

@@ -131,11 +131,13 @@ fn fill(declared: &[Value], words: &[&str]) -> Vec<Value> {
     let mut out = Vec::new();
     let mut positional = declared.iter().filter(|o| o["type"] != 1 && o["type"] != 2);
     for word in words {
-        let (decl, raw) = match word.split_once(':') {
-            Some((k, v)) => match declared.iter().find(|o| o["name"] == k) {
-                Some(d) => (d, v),
-                None => continue,
-            },
+        // `key:value` when the key is an option's name; otherwise the word
+        // is positional (a time such as `07:30` holds a colon too).
+        let keyed = word
+            .split_once(':')
+            .and_then(|(k, v)| Some((declared.iter().find(|o| o["name"] == k)?, v)));
+        let (decl, raw) = match keyed {
+            Some(found) => found,
             None => match positional.next() {
                 Some(d) => (d, *word),
                 None => continue,

@@ -8,7 +8,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{to_db, AttemptSummary, DemoRun, InteractionId, LearnerId, Mark, Store, StoreError};
+use super::{
+    to_db, AttemptSummary, DemoRun, InteractionId, LearnerId, Mark, Reminder, Store, StoreError,
+};
 
 /// Everything stored about one learner, for `/my-data`.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +20,11 @@ pub struct LearnerData {
     pub marks: Vec<Mark>,
     pub attempts: Vec<AttemptSummary>,
     pub demo_runs: Vec<DemoRun>,
+    /// Their daily review reminder (and time zone), on or off.
+    pub reminder: Option<Reminder>,
+    /// How many review cards they have, and how many ratings are logged.
+    pub review_cards: i64,
+    pub review_log: i64,
 }
 
 impl Store {
@@ -34,12 +41,28 @@ impl Store {
         let marks = self.marks(learner).await?;
         let attempts = self.attempts(learner).await?;
         let demo_runs = self.demo_runs(learner).await?;
+        let reminder = self.reminder(learner).await?;
+        let (review_cards, review_log) = self
+            .run("counting review cards", |mut conn| async move {
+                let row = sqlx::query!(
+                    r#"SELECT (SELECT count(*) FROM review_cards WHERE learner_id = $1) AS "cards!",
+                              (SELECT count(*) FROM review_log WHERE learner_id = $1) AS "log!""#,
+                    id
+                )
+                .fetch_one(&mut *conn)
+                .await?;
+                Ok((row.cards, row.log))
+            })
+            .await?;
         Ok(LearnerData {
             known: since.is_some(),
             since,
             marks,
             attempts,
             demo_runs,
+            reminder,
+            review_cards,
+            review_log,
         })
     }
 

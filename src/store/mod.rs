@@ -24,14 +24,17 @@
 //!
 //! Layout: this module holds the handle, start-up, errors and the learner
 //! lock the transactions share; [`learners`] (`/my-data`, `/forget-me`),
-//! [`checklist`], [`quiz`], [`demo`] and [`handled`] hold one area each.
+//! [`checklist`], [`quiz`], [`demo`], [`review`] and [`handled`] hold one
+//! area each.
 
 mod checklist;
 mod demo;
 mod handled;
 mod learners;
 mod quiz;
+mod remind;
 mod retry;
+mod review;
 
 use std::time::Duration;
 
@@ -47,6 +50,8 @@ pub use demo::{DemoClaim, DemoRun};
 pub use handled::{InteractionId, HANDLED_KEEP, HANDLED_SWEEP_EVERY};
 pub use learners::LearnerData;
 pub use quiz::{Answered, Attempt, AttemptSummary, QuestionStats, Recorded};
+pub use remind::{ClaimedReminder, Reminder};
+pub use review::{CardState, LogEntry, Outlook, ReviewCard, ReviewWrite, Seed, Streak};
 
 /// A learner is a Discord user id.
 pub type LearnerId = u64;

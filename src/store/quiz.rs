@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Connection;
 
 use super::handled::first_time;
+use super::review::Seed;
 use super::{lock_learner, to_db, InteractionId, LearnerId, Store, StoreError};
 
 /// A quiz attempt and the answers it holds so far.
@@ -187,7 +188,9 @@ impl Store {
     /// Records an answer unless the question was already answered, and
     /// returns the answer that counts. `None` when the attempt is not the
     /// learner's or is closed. The first answer wins, however many clicks,
-    /// retries or instances race.
+    /// retries or instances race; the first answer also creates the
+    /// learner's review card for the question from `seed`, unless they have
+    /// one already (see [`super::review`]).
     pub async fn record_answer(
         &self,
         attempt: i64,
@@ -195,9 +198,13 @@ impl Store {
         question: &str,
         choice: &str,
         correct: bool,
+        seed: &Seed<'_>,
     ) -> Result<Option<Recorded>, StoreError> {
         let learner = to_db(learner);
+        let (card, log) = (&seed.card, &seed.log);
         self.run("saving a quiz answer", |mut conn| async move {
+            // The review card (and its first log entry) is written by the
+            // same statement, only when this answer is the first.
             let row = sqlx::query_as!(
                 Recorded,
                 r#"WITH inserted AS (
@@ -207,6 +214,20 @@ impl Store {
                                      WHERE id = $1 AND learner_id = $2 AND finished_at IS NULL)
                        ON CONFLICT (attempt_id, question_id) DO NOTHING
                        RETURNING choice_id, correct
+                   ),
+                   card AS (
+                       INSERT INTO review_cards (learner_id, lesson_id, question_id, due,
+                                                 stability, difficulty, elapsed_days,
+                                                 scheduled_days, reps, lapses, state, last_review)
+                       SELECT $2, $6, $3, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM inserted
+                       ON CONFLICT (learner_id, lesson_id, question_id) DO NOTHING
+                       RETURNING due
+                   ),
+                   logged AS (
+                       INSERT INTO review_log (learner_id, lesson_id, question_id, rating, state,
+                                               elapsed_days, scheduled_days, due, reviewed_at,
+                                               source)
+                       SELECT $2, $6, $3, $16, $17, $18, $19, due, $20, 'quiz' FROM card
                    )
                    SELECT choice_id AS "choice_id!", correct AS "correct!", true AS "first!"
                    FROM inserted
@@ -218,7 +239,22 @@ impl Store {
                 learner,
                 question,
                 choice,
-                correct
+                correct,
+                seed.lesson_id,
+                card.due,
+                card.stability,
+                card.difficulty,
+                card.elapsed_days,
+                card.scheduled_days,
+                card.reps,
+                card.lapses,
+                card.state,
+                card.last_review,
+                log.rating,
+                log.state,
+                log.elapsed_days,
+                log.scheduled_days,
+                log.reviewed_at
             )
             .fetch_optional(&mut *conn)
             .await?;

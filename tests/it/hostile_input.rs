@@ -168,7 +168,8 @@ fn within_limits(response: &Value) -> Result<(), String> {
 
 const TABLES: &str = "(SELECT count(*) FROM learners) + (SELECT count(*) FROM checklist_marks) \
      + (SELECT count(*) FROM quiz_attempts) + (SELECT count(*) FROM quiz_answers) \
-     + (SELECT count(*) FROM demo_runs)";
+     + (SELECT count(*) FROM demo_runs) + (SELECT count(*) FROM review_cards) \
+     + (SELECT count(*) FROM review_log) + (SELECT count(*) FROM reminders)";
 
 /// Rows in every table a learner's input can reach.
 async fn rows(pool: &PgPool) -> i64 {
@@ -179,10 +180,13 @@ async fn rows(pool: &PgPool) -> i64 {
 }
 
 async fn wipe(pool: &PgPool) {
-    sqlx::query("TRUNCATE learners, checklist_marks, quiz_attempts, quiz_answers, demo_runs")
-        .execute(pool)
-        .await
-        .expect("wipe");
+    sqlx::query(
+        "TRUNCATE learners, checklist_marks, quiz_attempts, quiz_answers, demo_runs, \
+         review_cards, review_log, reminders",
+    )
+    .execute(pool)
+    .await
+    .expect("wipe");
 }
 
 /// Whether an interaction is a valid flow that writes on a fresh database:
@@ -201,6 +205,16 @@ fn may_write(core: &Core, interaction: &Interaction) -> bool {
                 _ => false,
             },
             "demo" => core.demos.is_some(),
+            // A real time (and zone) switches a reminder on.
+            "remind" => matches!(
+                tutorbot::core::Request::parse(interaction, core.bounds()),
+                Ok(tutorbot::core::Request {
+                    asked: tutorbot::core::Asked::Remind(
+                        tutorbot::core::request::RemindRequest::On { .. }
+                    ),
+                    ..
+                })
+            ),
             _ => false,
         },
         Interaction::Component(click) => {

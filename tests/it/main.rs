@@ -34,5 +34,7 @@ mod lab_hostile;
 mod lesson_flow;
 mod outage;
 mod quiz_flow;
+mod reminders;
+mod review_flow;
 mod scenarios;
 mod store;

@@ -214,6 +214,48 @@ async fn a_quiz_played_all_right_scores_every_answer<D: Door>(pool: PgPool) {
     door.close().await;
 }
 
+async fn a_due_review_is_answered_rated_and_scheduled_in_days<D: Door>(pool: PgPool) {
+    let lesson = lesson("python-setup");
+    let quiz = lesson.quiz.clone().expect("python-setup has a quiz");
+    let rt = support::catalog().review_texts;
+    let mut door = D::open(&pool, "ada").await;
+    let seen = door.command("review", &[]).await;
+    assert!(seen.shows("no review cards yet"), "{seen:#?}");
+    // The first answer to a question makes it a card, due days from now.
+    let q = &quiz.questions[0];
+    door.command("quiz", &[("lesson", "python-setup")]).await;
+    let seen = door.click(&q.right_choice().text).await;
+    assert!(seen.shows("Right!"), "{seen:#?}");
+    let seen = door.command("review", &[]).await;
+    assert!(seen.shows("Your next review is due in "), "{seen:#?}");
+    // Make it due already.
+    sqlx::query("UPDATE review_cards SET due = now() - interval '1 hour' WHERE question_id = $1")
+        .bind(&q.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let seen = door.command("review", &[]).await;
+    assert_private::<D>(&seen);
+    assert!(seen.shows(&q.prompt), "{seen:#?}");
+    assert!(seen.shows("1 due now"), "{seen:#?}");
+    let seen = door.click(&q.right_choice().text).await;
+    assert_in_place::<D>(&seen);
+    assert!(seen.shows("How hard was it to remember?"), "{seen:#?}");
+    let seen = door.click(rt.button_good.as_str()).await;
+    assert_in_place::<D>(&seen);
+    assert!(seen.shows("Next review of this one: **in "), "{seen:#?}");
+    assert!(seen.shows(" days**"), "{seen:#?}");
+    let seen = door.click(rt.button_next_card.as_str()).await;
+    assert!(seen.shows("Nothing to review right now"), "{seen:#?}");
+    let reviews: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM review_log WHERE source = 'review'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(reviews, 1);
+    door.close().await;
+}
+
 /// One `#[sqlx::test]` per scenario in each door's module.
 macro_rules! through_every_door {
     ($($scenario:ident),* $(,)?) => {
@@ -241,4 +283,5 @@ through_every_door!(
     ticking_objectives_turns_them_green_and_completing_all_says_so,
     ticks_survive_a_restart_of_the_door,
     a_quiz_played_all_right_scores_every_answer,
+    a_due_review_is_answered_rated_and_scheduled_in_days,
 );

@@ -77,6 +77,21 @@ pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInt
     if data.demo_runs.len() > LIST_MAX {
         out.push(more(data.demo_runs.len() - LIST_MAX));
     }
+    let rt = &catalog.review_texts;
+    out.push(
+        rt.my_data_cards
+            .fill(&[("count", &data.review_cards), ("ratings", &data.review_log)]),
+    );
+    out.push(match &data.reminder {
+        Some(r) if r.enabled => rt.my_data_reminder.fill(&[
+            (
+                "at",
+                &format!("{:02}:{:02}", r.at_minute / 60, r.at_minute % 60),
+            ),
+            ("timezone", &r.timezone),
+        ]),
+        _ => rt.my_data_no_reminder.as_str().to_string(),
+    });
     out.push(String::new());
     out.push(texts.my_data_footer.as_str().to_string());
     let embed = CreateEmbed::new()

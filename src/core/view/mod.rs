@@ -13,6 +13,7 @@ pub mod lesson;
 pub mod progress;
 pub mod quiz;
 pub mod refusal;
+pub mod review;
 
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,

@@ -46,6 +46,12 @@ pub fn progress(catalog: &Catalog, report: &ProgressReport) -> CreateInteraction
         ]));
     }
     lines.push(texts.progress_demos.fill(&[("count", &report.demos)]));
+    let rt = &catalog.review_texts;
+    lines.push(rt.progress_streak.fill(&[
+        ("current", &super::review::days(rt, report.streak.current)),
+        ("longest", &super::review::days(rt, report.streak.longest)),
+    ]));
+    lines.push(rt.progress_reviews.fill(&[("count", &report.reviews_due)]));
     let embed = CreateEmbed::new()
         .title(texts.progress_title.as_str())
         .description(truncate(&lines.join("\n\n"), limits::EMBED_DESCRIPTION_MAX))

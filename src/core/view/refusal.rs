@@ -83,6 +83,19 @@ pub fn refusal(catalog: &Catalog, who: Learner, refusal: &Refusal) -> CreateInte
         ])),
         Refusal::Cooldown { seconds } => notice(&demo.cooldown.fill(&[("seconds", seconds)])),
         Refusal::Throttled => notice(texts.slow_down.as_str()),
+        Refusal::StaleReview { .. } => notice(catalog.review_texts.review_stale.as_str()),
+        Refusal::BadTime(at) => notice(
+            &catalog
+                .review_texts
+                .remind_bad_time
+                .fill(&[("at", &truncate(&at.replace('`', "'"), 20))]),
+        ),
+        Refusal::BadTimezone(tz) => notice(
+            &catalog
+                .review_texts
+                .remind_bad_timezone
+                .fill(&[("timezone", &truncate(&tz.replace('`', "'"), 60))]),
+        ),
     }
 }
 

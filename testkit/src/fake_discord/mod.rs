@@ -33,6 +33,7 @@
 //! (`shard_manager.shutdown_all().await`) or it will keep trying to reconnect.
 #![allow(dead_code)]
 
+mod dms;
 mod gateway;
 mod messages;
 pub mod record;
@@ -40,6 +41,8 @@ mod rest;
 mod rules;
 mod wire;
 
+pub use dms::SentDm;
+use dms::*;
 use gateway::*;
 use messages::*;
 pub use record::*;
@@ -185,6 +188,8 @@ struct Inner {
     guild_commands: HashMap<u64, Vec<Value>>,
     overrides: Vec<Override>,
     id_counter: u64,
+    /// Direct messages: channels, closed users, what was sent.
+    dms: Dms,
 }
 
 impl Inner {
@@ -456,6 +461,16 @@ impl FakeDiscord {
 
     /// Registered commands: global with `None`, else the guild's (as Discord returns them,
     /// with ids).
+    /// Every direct message the fake accepted, in order.
+    pub fn dms(&self) -> Vec<SentDm> {
+        self.shared.lock().dms.sent.clone()
+    }
+
+    /// From now on, DMs to `user` fail with Discord's error 50007.
+    pub fn close_dms(&self, user: u64) {
+        self.shared.lock().dms.close(user);
+    }
+
     pub fn commands(&self, guild_id: Option<u64>) -> Vec<Value> {
         let inner = self.shared.lock();
         match guild_id {

@@ -156,6 +156,8 @@ pub(super) fn route(shared: &Shared, inner: &mut Inner, call: &RecordedCall) -> 
             }),
         ),
         ("GET", ["users", "@me"]) => (200, shared.bot_user()),
+        ("POST", ["users", "@me", "channels"]) => open_dm(inner, call),
+        ("POST", ["channels", channel, "messages"]) => send_dm(shared, inner, channel, call),
         ("GET", ["oauth2", "applications", "@me"]) | ("GET", ["applications", "@me"]) => {
             (200, application_info(shared))
         }

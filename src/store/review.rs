@@ -1,0 +1,324 @@
+//! Review cards (spaced repetition) and their log, and the streaks computed
+//! from a learner's stored activity.
+//!
+//! The store keeps the scheduler's state ([`CardState`]) as plain columns
+//! and knows nothing of FSRS: the core computes each next state
+//! (`core::spaced`) and the store writes it. What each write guarantees:
+//! - a card is seeded by the first answer to a quiz question, in the same
+//!   statement as that answer ([`Store::record_answer`] in `quiz.rs`); a
+//!   retake's answer leaves an existing card alone;
+//! - a review is one transaction keyed by its interaction id (see
+//!   [`super::handled`]) *and* by the card's `reps` at the time its buttons
+//!   were drawn: a copy of the click, on any instance, finds its id handled,
+//!   and a second click on the same drawn card finds the card moved on.
+//!   Either way nothing is written and the caller shows the card as it is.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Connection;
+
+use super::handled::first_time;
+use super::{to_db, InteractionId, LearnerId, Store, StoreError};
+
+/// A card's scheduling state, as the scheduler hands it over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardState {
+    pub due: DateTime<Utc>,
+    pub stability: f64,
+    pub difficulty: f64,
+    pub elapsed_days: i32,
+    pub scheduled_days: i32,
+    /// How many times it was rated; also the card's version.
+    pub reps: i32,
+    pub lapses: i32,
+    /// 0 new, 1 learning, 2 review, 3 relearning.
+    pub state: i16,
+    pub last_review: DateTime<Utc>,
+}
+
+/// One of a learner's review cards: a quiz question they answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewCard {
+    pub lesson_id: String,
+    pub question_id: String,
+    pub card: CardState,
+}
+
+/// One rating, as the review log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// 1 again, 2 hard, 3 good, 4 easy.
+    pub rating: i16,
+    /// The card's state before the rating, and its days then.
+    pub state: i16,
+    pub elapsed_days: i32,
+    pub scheduled_days: i32,
+    pub reviewed_at: DateTime<Utc>,
+}
+
+/// A card to create along with the first answer to a quiz question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seed<'a> {
+    pub lesson_id: &'a str,
+    pub card: CardState,
+    pub log: LogEntry,
+}
+
+/// What a review write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewWrite {
+    /// The rating was saved.
+    Applied,
+    /// This interaction was handled before: nothing written.
+    Replayed,
+    /// The card is no longer at the reps the click was drawn for (an
+    /// earlier click counted), or is gone: nothing written.
+    Moved,
+}
+
+/// What a learner has coming, for "nothing due" and `/progress`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outlook {
+    /// Cards due now.
+    pub due_now: i64,
+    /// When the next card not yet due is due.
+    pub next_due: Option<DateTime<Utc>>,
+    /// How many cards fall due within a day of `next_due`.
+    pub due_then: i64,
+    /// All the learner's cards.
+    pub total: i64,
+}
+
+/// A learner's streaks, in days of their own time zone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Streak {
+    /// Consecutive active days ending today (or yesterday: today is not over).
+    pub current: i64,
+    /// The longest run of consecutive active days.
+    pub longest: i64,
+}
+
+impl Store {
+    /// The learner's cards due at `now`, oldest due first, at most `limit`.
+    pub async fn due_cards(
+        &self,
+        learner: LearnerId,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<ReviewCard>, StoreError> {
+        let learner = to_db(learner);
+        let rows = self
+            .run("reading due review cards", |mut conn| async move {
+                sqlx::query!(
+                    "SELECT lesson_id, question_id, due, stability, difficulty, elapsed_days,
+                            scheduled_days, reps, lapses, state, last_review
+                     FROM review_cards WHERE learner_id = $1 AND due <= $2
+                     ORDER BY due, lesson_id, question_id LIMIT $3",
+                    learner,
+                    now,
+                    limit
+                )
+                .fetch_all(&mut *conn)
+                .await
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ReviewCard {
+                lesson_id: r.lesson_id,
+                question_id: r.question_id,
+                card: CardState {
+                    due: r.due,
+                    stability: r.stability,
+                    difficulty: r.difficulty,
+                    elapsed_days: r.elapsed_days,
+                    scheduled_days: r.scheduled_days,
+                    reps: r.reps,
+                    lapses: r.lapses,
+                    state: r.state,
+                    last_review: r.last_review,
+                },
+            })
+            .collect())
+    }
+
+    /// One of the learner's cards, if they have it.
+    pub async fn review_card(
+        &self,
+        learner: LearnerId,
+        lesson: &str,
+        question: &str,
+    ) -> Result<Option<ReviewCard>, StoreError> {
+        let learner = to_db(learner);
+        let row = self
+            .run("reading a review card", |mut conn| async move {
+                sqlx::query!(
+                    "SELECT lesson_id, question_id, due, stability, difficulty, elapsed_days,
+                            scheduled_days, reps, lapses, state, last_review
+                     FROM review_cards
+                     WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3",
+                    learner,
+                    lesson,
+                    question
+                )
+                .fetch_optional(&mut *conn)
+                .await
+            })
+            .await?;
+        Ok(row.map(|r| ReviewCard {
+            lesson_id: r.lesson_id,
+            question_id: r.question_id,
+            card: CardState {
+                due: r.due,
+                stability: r.stability,
+                difficulty: r.difficulty,
+                elapsed_days: r.elapsed_days,
+                scheduled_days: r.scheduled_days,
+                reps: r.reps,
+                lapses: r.lapses,
+                state: r.state,
+                last_review: r.last_review,
+            },
+        }))
+    }
+
+    /// Saves a review: the card's new state and a log entry, unless
+    /// `interaction` was handled before or the card is no longer at
+    /// `expected_reps` (see the module doc).
+    pub async fn save_review(
+        &self,
+        interaction: InteractionId,
+        learner: LearnerId,
+        card: &ReviewCard,
+        expected_reps: i32,
+        log: &LogEntry,
+    ) -> Result<ReviewWrite, StoreError> {
+        let learner = to_db(learner);
+        self.run("saving a review", |mut conn| async move {
+            let mut tx = conn.begin().await?;
+            if !first_time(&mut tx, interaction).await? {
+                tx.commit().await?;
+                return Ok(ReviewWrite::Replayed);
+            }
+            let c = &card.card;
+            let updated = sqlx::query!(
+                "UPDATE review_cards
+                 SET due = $5, stability = $6, difficulty = $7, elapsed_days = $8,
+                     scheduled_days = $9, reps = $10, lapses = $11, state = $12,
+                     last_review = $13
+                 WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3 AND reps = $4",
+                learner,
+                card.lesson_id,
+                card.question_id,
+                expected_reps,
+                c.due,
+                c.stability,
+                c.difficulty,
+                c.elapsed_days,
+                c.scheduled_days,
+                c.reps,
+                c.lapses,
+                c.state,
+                c.last_review
+            )
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                // Rolled back: the id stays unrecorded, and a copy of this
+                // click finds the card moved on just the same.
+                tx.rollback().await?;
+                return Ok(ReviewWrite::Moved);
+            }
+            sqlx::query!(
+                "INSERT INTO review_log (learner_id, lesson_id, question_id, rating, state,
+                                         elapsed_days, scheduled_days, due, reviewed_at, source)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'review')",
+                learner,
+                card.lesson_id,
+                card.question_id,
+                log.rating,
+                log.state,
+                log.elapsed_days,
+                log.scheduled_days,
+                c.due,
+                log.reviewed_at
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(ReviewWrite::Applied)
+        })
+        .await
+    }
+
+    /// How many cards are due at `now`, when the next one after is due and
+    /// how many fall due with it, and how many cards the learner has.
+    pub async fn review_outlook(
+        &self,
+        learner: LearnerId,
+        now: DateTime<Utc>,
+    ) -> Result<Outlook, StoreError> {
+        let learner = to_db(learner);
+        self.run("reading review cards", |mut conn| async move {
+            sqlx::query_as!(
+                Outlook,
+                r#"WITH mine AS (SELECT due FROM review_cards WHERE learner_id = $1),
+                        next AS (SELECT min(due) AS at FROM mine WHERE due > $2)
+                   SELECT count(*) FILTER (WHERE due <= $2) AS "due_now!",
+                          (SELECT at FROM next) AS "next_due?",
+                          count(*) FILTER (WHERE due > $2
+                                           AND due < (SELECT at FROM next) + interval '1 day')
+                              AS "due_then!",
+                          count(*) AS "total!"
+                   FROM mine"#,
+                learner,
+                now
+            )
+            .fetch_one(&mut *conn)
+            .await
+        })
+        .await
+    }
+
+    /// The learner's current and longest streak: a day (in `timezone`, an
+    /// IANA name) counts when they rated a card, answered a quiz question or
+    /// ticked an objective (a mark keeps its latest change only). `today` is
+    /// the learner's local date now.
+    pub async fn streak(
+        &self,
+        learner: LearnerId,
+        timezone: &str,
+        today: NaiveDate,
+    ) -> Result<Streak, StoreError> {
+        let learner = to_db(learner);
+        self.run("reading a streak", |mut conn| async move {
+            sqlx::query_as!(
+                Streak,
+                r#"WITH activity AS (
+                       SELECT reviewed_at AS at FROM review_log WHERE learner_id = $1
+                       UNION ALL
+                       SELECT q.answered_at FROM quiz_answers q
+                       JOIN quiz_attempts a ON a.id = q.attempt_id WHERE a.learner_id = $1
+                       UNION ALL
+                       SELECT updated_at FROM checklist_marks WHERE learner_id = $1 AND ticked
+                   ),
+                   days AS (SELECT DISTINCT (at AT TIME ZONE $2)::date AS day FROM activity),
+                   -- Consecutive days share day - row_number (gaps and islands).
+                   runs AS (
+                       SELECT max(day) AS last, count(*) AS len
+                       FROM (SELECT day, day - (row_number() OVER (ORDER BY day))::int AS island
+                             FROM days) numbered
+                       GROUP BY island
+                   )
+                   SELECT COALESCE(max(len) FILTER (WHERE last >= $3::date - 1), 0) AS "current!",
+                          COALESCE(max(len), 0) AS "longest!"
+                   FROM runs"#,
+                learner,
+                timezone,
+                today
+            )
+            .fetch_one(&mut *conn)
+            .await
+        })
+        .await
+    }
+}
