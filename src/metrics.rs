@@ -607,6 +607,6 @@ mod tests {
             };
             assert!(belongs, "{line} under {family}");
         }
-        assert_eq!(families.len(), 8, "{text}");
+        assert_eq!(families.len(), 10, "{text}");
     }
 }

@@ -636,7 +636,8 @@ mod tests {
             let call = Call::from_words("remind", words, &["on", "off"], |sub| match sub {
                 Some("on") => vec![("at", false), ("timezone", false)],
                 _ => vec![],
-            });
+            })
+            .expect("words that parse");
             Request::from_call(&call, "t", BOUNDS)
         };
         assert_eq!(

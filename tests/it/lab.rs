@@ -443,7 +443,8 @@ mod health {
     use std::sync::Arc;
 
     use sqlx::PgPool;
-    use tutorbot::doors::ops::{ops_router, serve};
+    use tutorbot::doors::ops::ops_router;
+    use tutorbot::doors::server::{serve, ServeLimits};
     use tutorbot::lab::{LabHandle, LabStatus};
     use tutorbot::metrics::Metrics;
     use tutorbot::settings::Settings;
@@ -455,8 +456,15 @@ mod health {
         let core = support::core(pool).with_lab(lab);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = ops_router(core, Arc::new(Metrics::new()), None);
-        let server = tokio::spawn(serve(listener, router, std::future::pending()));
+        let metrics = Arc::new(Metrics::new());
+        let router = ops_router(core, Arc::clone(&metrics), None);
+        let server = tokio::spawn(serve(
+            listener,
+            router,
+            std::future::pending(),
+            ServeLimits::default(),
+            metrics,
+        ));
         let answer = reqwest::get(format!("http://{addr}/healthz"))
             .await
             .unwrap();
