@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::content::Catalog;
+use crate::content::{Catalog, Tree};
 use crate::core::{Core, Throttle};
 use crate::demo::DemoService;
 use crate::settings::Settings;
@@ -21,12 +21,21 @@ pub fn init_tracing() {
         .try_init();
 }
 
+/// The content tree the settings name: `PROMPTS_DIR`, else the built-in one.
+pub fn content_tree(settings: &Settings) -> Tree {
+    match &settings.prompts_dir {
+        Some(dir) => Tree::Folder(dir.clone()),
+        None => Tree::BuiltIn,
+    }
+}
+
 /// Loads and checks the content, failing with every `path:line` problem.
 pub fn load_catalog(settings: &Settings) -> anyhow::Result<Catalog> {
-    Catalog::load(&settings.prompts_dir).map_err(|diags| {
+    let tree = content_tree(settings);
+    Catalog::load_tree(&tree).map_err(|diags| {
         anyhow::anyhow!(
             "the content in {} has {} problem(s):\n{diags}",
-            settings.prompts_dir.display(),
+            tree.name(),
             diags.len()
         )
     })

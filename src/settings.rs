@@ -19,8 +19,10 @@ pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/tutor
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database: DatabaseSettings,
-    /// Where the lessons and the bot's texts live.
-    pub prompts_dir: PathBuf,
+    /// `PROMPTS_DIR`: an author's folder of lessons and texts, read instead
+    /// of (never next to) the lessons built into the binary; `None` serves
+    /// the built-in ones.
+    pub prompts_dir: Option<PathBuf>,
     pub discord: DiscordSettings,
     /// Where `tutorbot http` listens, and where `/healthz` and `/metrics` live.
     pub http_addr: SocketAddr,
@@ -156,8 +158,8 @@ impl Settings {
                 acquire_timeout: Duration::from_millis(parse("DATABASE_TIMEOUT_MS", 2000)?),
             },
             prompts_dir: get("PROMPTS_DIR")
-                .unwrap_or_else(|| "prompts".into())
-                .into(),
+                .filter(|d| !d.trim().is_empty())
+                .map(PathBuf::from),
             discord: DiscordSettings {
                 token: get("DISCORD_TOKEN").map(SecretString::from),
                 application_id: optional_id("DISCORD_APPLICATION_ID")?,
@@ -223,7 +225,7 @@ mod tests {
     #[test]
     fn defaults_need_no_environment_at_all() {
         let s = settings(&[]).unwrap();
-        assert_eq!(s.prompts_dir, PathBuf::from("prompts"));
+        assert_eq!(s.prompts_dir, None, "the built-in lessons");
         assert_eq!(s.http_addr.to_string(), "127.0.0.1:8080");
         assert_eq!(s.demo.max_n, 50);
         assert!(s.discord.token.is_none());

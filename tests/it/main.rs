@@ -27,6 +27,7 @@ mod floods;
 mod gateway_door;
 mod hostile_input;
 mod http_door;
+mod lesson_files;
 mod lesson_flow;
 mod outage;
 mod quiz_flow;
