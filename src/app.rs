@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 
+use crate::content::live::Live;
 use crate::content::{Catalog, Tree};
 use crate::core::{Core, Throttle};
 use crate::demo::DemoService;
@@ -64,7 +65,13 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "ready"
     );
-    let core = Core::new(Arc::new(catalog), store).with_demos(demos);
+    // Content reloads on SIGHUP, and on any change under PROMPTS_DIR.
+    let live = Live::new(content_tree(settings), Arc::new(catalog));
+    crate::content::live::watch(live.clone(), settings.prompts_dir.clone())
+        .context("watching the content for changes")?;
+    let core = Core::new(live.current(), store)
+        .with_demos(demos)
+        .with_live(live);
     let learner = settings.learner;
     Ok(if learner.rate == 0 {
         tracing::info!("LEARNER_RATE=0: the per-learner throttle is off");

@@ -17,6 +17,7 @@
 pub mod check;
 pub mod diag;
 pub mod lesson;
+pub mod live;
 pub mod markdown;
 pub mod one_file;
 pub mod quiz;

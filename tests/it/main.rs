@@ -31,5 +31,6 @@ mod lesson_files;
 mod lesson_flow;
 mod outage;
 mod quiz_flow;
+mod reload;
 mod scenarios;
 mod store;
