@@ -249,3 +249,67 @@ async fn an_edit_under_prompts_dir_and_a_sighup_each_reload_the_content() {
         .title
         .contains("Async v3"));
 }
+
+#[sqlx::test]
+async fn healthz_and_metrics_show_the_content_version_and_the_last_refused_reload(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    crate::content::copy_dir(support::prompts_dir(), dir.path());
+    let tree = Tree::Folder(dir.path().to_path_buf());
+    let live = Live::new(tree.clone(), Arc::new(Catalog::load_tree(&tree).unwrap()));
+    let core = Core::new(live.current(), Store::from_pool(pool)).with_live(live.clone());
+    let metrics = Arc::new(tutorbot::metrics::Metrics::new());
+    let router = tutorbot::doors::ops::ops_router(core, metrics, None);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(tutorbot::doors::ops::serve(listener, router, async {
+        let _ = stopped.await;
+    }));
+    let get = |path: &'static str| async move {
+        reqwest::get(format!("http://{addr}{path}"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+
+    let health: serde_json::Value = serde_json::from_str(&get("/healthz").await).unwrap();
+    assert_eq!(health["content"]["generation"], 1);
+    assert_eq!(health["content"]["version"], live.status().version.as_str());
+    assert!(health["content"]["last_refused"].is_null());
+
+    let quiz = dir.path().join("async/quiz.toml");
+    let good = std::fs::read_to_string(&quiz).unwrap();
+    std::fs::write(&quiz, good.replacen("[[questions]]", "[[questions]\n", 1)).unwrap();
+    assert!(live.reload().is_err());
+
+    let health: serde_json::Value = serde_json::from_str(&get("/healthz").await).unwrap();
+    assert_eq!(
+        health["content"]["generation"], 1,
+        "still the last good one"
+    );
+    let first = health["content"]["last_refused"]["first"].as_str().unwrap();
+    assert!(
+        first.starts_with(&format!("{}:", quiz.display())),
+        "named as path:line: {first}"
+    );
+    let metrics = get("/metrics").await;
+    assert!(
+        metrics.contains("tutorbot_content_generation 1"),
+        "{metrics}"
+    );
+    let refused_line = metrics
+        .lines()
+        .find(|l| l.starts_with("tutorbot_content_last_refused_seconds "))
+        .unwrap_or_else(|| panic!("{metrics}"));
+    assert_ne!(refused_line, "tutorbot_content_last_refused_seconds 0");
+    let version = i64::from_str_radix(&live.status().version, 16).unwrap();
+    assert!(
+        metrics.contains(&format!("tutorbot_content_version {version}")),
+        "{metrics}"
+    );
+
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
