@@ -67,8 +67,11 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
     );
     // Content reloads on SIGHUP, and on any change under PROMPTS_DIR.
     let live = Live::new(content_tree(settings), Arc::new(catalog));
-    crate::content::live::watch(live.clone(), settings.prompts_dir.clone())
-        .context("watching the content for changes")?;
+    // Without a watcher (inotify limits, say) the bot still serves; it only
+    // cannot reload by itself.
+    if let Err(e) = crate::content::live::watch(live.clone(), settings.prompts_dir.clone()) {
+        tracing::warn!(error = %e, "content will not reload without a restart");
+    }
     let core = Core::new(live.current(), store)
         .with_demos(demos)
         .with_live(live);
