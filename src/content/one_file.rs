@@ -1,6 +1,6 @@
 //! One-file lessons: a whole lesson in one Markdown file.
 //!
-//! ```text
+//! ````text
 //! +++
 //! id = "my-lesson"          # TOML front matter: id, title, summary, order
 //! title = "..."
@@ -17,7 +17,7 @@
 //! ```toml quiz
 //! [[questions]]   # exactly the quiz.toml format
 //! ```
-//! ```
+//! ````
 //!
 //! The file is cut into a [`Draft`] with the line of every value, then meets
 //! the same checks as a lesson folder ([`lesson::assemble`]), so a mistake is
