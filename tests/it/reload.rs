@@ -313,3 +313,38 @@ async fn healthz_and_metrics_show_the_content_version_and_the_last_refused_reloa
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+#[sqlx::test]
+async fn a_learner_mid_quiz_when_the_quiz_reloads_meets_the_stale_button_answer(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    crate::content::copy_dir(support::prompts_dir(), dir.path());
+    let tree = Tree::Folder(dir.path().to_path_buf());
+    let live = Live::new(tree.clone(), Arc::new(Catalog::load_tree(&tree).unwrap()));
+    let core = Core::new(live.current(), Store::from_pool(pool.clone())).with_live(live.clone());
+    let ada = Learner::new("ada");
+    let quiz = ada.command(
+        "quiz",
+        vec![serde_json::json!({"name": "lesson", "type": 3, "value": "async"})],
+    );
+    let (answer, r) = ask(&core, &quiz).await;
+    assert_eq!(answer.outcome, Outcome::Ok, "{}", text(&r));
+    let old_button = support::buttons(&r)[0].0.clone();
+
+    // The author edits the quiz; the running bot reloads it.
+    let path = dir.path().join("async/quiz.toml");
+    let edited =
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .replacen("prompt = \"", "prompt = \"(Revised) ", 1);
+    std::fs::write(&path, edited).unwrap();
+    live.reload().unwrap();
+
+    let (answer, r) = ask(&core, &ada.click(&old_button)).await;
+    assert_eq!(answer.outcome, Outcome::Refused);
+    assert!(text(&r).contains("has changed"), "{}", text(&r));
+    let scored: i64 = sqlx::query_scalar("SELECT count(*) FROM quiz_answers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(scored, 0, "an answer to the old quiz is never scored");
+}
