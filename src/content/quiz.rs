@@ -20,6 +20,9 @@ pub struct Quiz {
     pub questions: Vec<Question>,
     /// The `quiz.toml` it came from, for authors' messages.
     pub path: std::path::PathBuf,
+    /// The line of `path` the quiz starts on: 1 for `quiz.toml`, later for
+    /// the quiz block of a one-file lesson.
+    pub first_line: usize,
     /// Fingerprint of `quiz.toml`: an answer button drawn from another
     /// version of the quiz is stale and never scored.
     pub version: String,
@@ -223,6 +226,7 @@ pub fn load_from(
     (diags.len() == before).then(|| Quiz {
         questions,
         path: path.to_path_buf(),
+        first_line: first_line.max(1),
         version: fp.hex(),
     })
 }

@@ -208,6 +208,22 @@ async fn a_new_lesson_is_written_edited_checked_and_served(pool: PgPool) {
         .unwrap();
     assert!(check.status.success(), "{}", show(&check));
     assert!(String::from_utf8_lossy(&check.stdout).contains("1 lesson(s), 1 quiz question(s)"));
+    // Its warnings (one question cannot test two objectives) point into
+    // the quiz block, not at the top of the file.
+    let quiz_line = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .position(|l| l == "```toml quiz")
+        .unwrap()
+        + 2;
+    let warnings = String::from_utf8_lossy(&check.stderr).to_string();
+    assert!(
+        warnings.contains(&format!(
+            "{}:{quiz_line}: warning: objective `do-it`",
+            file.display()
+        )),
+        "{warnings}"
+    );
 
     // Served through the core: the lesson, its first section, its quiz.
     let catalog = Catalog::load(&lessons).unwrap_or_else(|d| panic!("{d}"));
