@@ -263,3 +263,25 @@ fn the_complete_example_in_prompts_readme_passes_every_check() {
     );
     assert_eq!(lesson.quiz.unwrap().questions.len(), 2);
 }
+
+#[test]
+fn a_one_file_lesson_cannot_take_the_id_of_a_lesson_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::content::copy_dir(support::prompts_dir(), dir.path());
+    let file = dir.path().join("zz-copy.md");
+    std::fs::write(&file, one_file::starter("async")).unwrap();
+    let diags = Catalog::load(dir.path()).expect_err("two lessons `async`");
+    let line = one_file::starter("async")
+        .lines()
+        .position(|l| l.starts_with("id = "))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        diags.to_string(),
+        format!(
+            "{}:{line}: lesson id `async` is already taken by {}",
+            file.display(),
+            dir.path().join("async").display()
+        )
+    );
+}
