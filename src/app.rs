@@ -5,18 +5,28 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::content::Catalog;
+use crate::content::live::Live;
+use crate::content::{Catalog, Tree};
 use crate::core::{Core, Throttle};
 use crate::demo::DemoService;
 use crate::settings::Settings;
 use crate::store::{Store, HANDLED_KEEP, HANDLED_SWEEP_EVERY};
 
+/// The content tree the settings name: `PROMPTS_DIR`, else the built-in one.
+pub fn content_tree(settings: &Settings) -> Tree {
+    match &settings.prompts_dir {
+        Some(dir) => Tree::Folder(dir.clone()),
+        None => Tree::BuiltIn,
+    }
+}
+
 /// Loads and checks the content, failing with every `path:line` problem.
 pub fn load_catalog(settings: &Settings) -> anyhow::Result<Catalog> {
-    Catalog::load(&settings.prompts_dir).map_err(|diags| {
+    let tree = content_tree(settings);
+    Catalog::load_tree(&tree).map_err(|diags| {
         anyhow::anyhow!(
             "the content in {} has {} problem(s):\n{diags}",
-            settings.prompts_dir.display(),
+            tree.name(),
             diags.len()
         )
     })
@@ -48,9 +58,17 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
     );
     // Proved in the background: start-up does not wait for a sandbox run.
     let lab = crate::lab::LabHandle::start(&settings.lab);
-    let core = Core::new(Arc::new(catalog), store)
+    // Content reloads on SIGHUP, and on any change under PROMPTS_DIR.
+    let live = Live::new(content_tree(settings), Arc::new(catalog));
+    // Without a watcher (inotify limits, say) the bot still serves; it only
+    // cannot reload by itself.
+    if let Err(e) = crate::content::live::watch(live.clone(), settings.prompts_dir.clone()) {
+        tracing::warn!(error = %e, "content will not reload without a restart");
+    }
+    let core = Core::new(live.current(), store)
         .with_demos(demos)
-        .with_lab(lab);
+        .with_lab(lab)
+        .with_live(live);
     let learner = settings.learner;
     Ok(if learner.rate == 0 {
         tracing::info!("LEARNER_RATE=0: the per-learner throttle is off");

@@ -32,12 +32,24 @@ pub enum Command {
     },
     /// Check lesson content and print every problem as path:line: message.
     Check {
-        /// The prompts folder (default: PROMPTS_DIR, or ./prompts).
+        /// The prompts folder (default: PROMPTS_DIR, or the lessons built
+        /// into this binary).
         dir: Option<PathBuf>,
         /// Also print, per quiz, how often the right answer is the longest
         /// choice (a guesser's best strategy).
         #[arg(long)]
         stats: bool,
+    },
+    /// Write a commented one-file lesson, DIR/ID.md, that passes `check`;
+    /// a DIR without the bot's own texts gets the built-in ui.toml and
+    /// demos.toml too, so it works as PROMPTS_DIR at once.
+    NewLesson {
+        /// The lesson id: 1-24 characters of a-z, 0-9 and -.
+        id: String,
+        /// The folder to write to (default: PROMPTS_DIR, or the current
+        /// folder).
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     /// Run the bot on Discord's gateway (needs DISCORD_TOKEN); also serves
     /// /healthz and /metrics on OPS_ADDR (loopback by default).
@@ -102,6 +114,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     telemetry::init(door);
     match cli.command {
         Command::Check { dir, stats } => check(dir, stats),
+        Command::NewLesson { id, dir } => new_lesson(&id, dir),
         Command::Console { learner } => {
             let settings = Settings::load()?;
             let mut core = app::start(&settings).await?;
@@ -213,12 +226,58 @@ fn learner_name(name: &str) -> Result<String, String> {
     Ok(name.to_string())
 }
 
-fn check(dir: Option<PathBuf>, stats: bool) -> anyhow::Result<()> {
+fn new_lesson(id: &str, dir: Option<PathBuf>) -> anyhow::Result<()> {
+    if !content::is_valid_id(id) {
+        anyhow::bail!(
+            "the lesson id `{id}` must be 1-{} characters of a-z, 0-9 and -",
+            content::ID_MAX
+        );
+    }
     let dir = match dir {
         Some(d) => d,
-        None => Settings::load().context("reading settings")?.prompts_dir,
+        None => Settings::load()
+            .context("reading settings")?
+            .prompts_dir
+            .unwrap_or_else(|| PathBuf::from(".")),
     };
-    match Catalog::load(&dir) {
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(format!("{id}.md"));
+    if path.exists() || dir.join(id).exists() {
+        anyhow::bail!(
+            "{} already has a lesson `{id}`; nothing written",
+            dir.display()
+        );
+    }
+    let mut written = vec![path.clone()];
+    for name in ["ui.toml", "demos.toml", "review.toml"] {
+        let target = dir.join(name);
+        if !target.exists() {
+            let text = content::Tree::BuiltIn.read(std::path::Path::new(name))?;
+            std::fs::write(&target, text)
+                .with_context(|| format!("writing {}", target.display()))?;
+            written.push(target);
+        }
+    }
+    std::fs::write(&path, content::one_file::starter(id))
+        .with_context(|| format!("writing {}", path.display()))?;
+    for w in &written {
+        println!("wrote {}", w.display());
+    }
+    println!(
+        "edit {}, then run: tutorbot check {}",
+        path.display(),
+        dir.display()
+    );
+    Ok(())
+}
+
+fn check(dir: Option<PathBuf>, stats: bool) -> anyhow::Result<()> {
+    let tree = match dir {
+        Some(d) => content::Tree::Folder(d),
+        None => app::content_tree(&Settings::load().context("reading settings")?),
+    };
+    let dir = tree.name();
+    match Catalog::load_tree(&tree) {
         Ok(catalog) => {
             let lessons = catalog.lessons();
             let questions: usize = lessons
@@ -238,7 +297,7 @@ fn check(dir: Option<PathBuf>, stats: bool) -> anyhow::Result<()> {
             }
             println!(
                 "{}: {} lesson(s), {} quiz question(s), all checks passed, {} warning(s)",
-                dir.display(),
+                dir,
                 lessons.len(),
                 questions,
                 warnings.len()
@@ -249,7 +308,7 @@ fn check(dir: Option<PathBuf>, stats: bool) -> anyhow::Result<()> {
             for d in diags.iter() {
                 eprintln!("{d}");
             }
-            anyhow::bail!("{} problem(s) in {}", diags.len(), dir.display())
+            anyhow::bail!("{} problem(s) in {}", diags.len(), dir)
         }
     }
 }

@@ -230,6 +230,8 @@ pub struct Metrics {
     connections_closed: [Counter; ConnectionClose::ALL.len()],
     /// Registered by the first [`Metrics::set_shards_connected`].
     shards_connected: OnceLock<Gauge>,
+    /// Registered by the first [`Metrics::set_content`].
+    content: OnceLock<[Gauge; 3]>,
 }
 
 impl Default for Metrics {
@@ -333,6 +335,7 @@ impl Metrics {
             delivery_errors,
             in_flight,
             shards_connected: OnceLock::new(),
+            content: OnceLock::new(),
         }
     }
 
@@ -407,6 +410,38 @@ impl Metrics {
                 gauge
             })
             .set(n);
+    }
+
+    /// The content served and the last refused reload
+    /// (`tutorbot_content_generation`, `tutorbot_content_version`: the
+    /// fingerprint as a number, `tutorbot_content_last_refused_seconds`: Unix
+    /// time, 0 for never).
+    pub fn set_content(&self, status: &crate::content::live::Status) {
+        let [generation, version, refused] = self.content.get_or_init(|| {
+            let gauges: [Gauge; 3] = Default::default();
+            let mut registry = self.registry();
+            let names = [
+                (
+                    "tutorbot_content_generation",
+                    "Content catalogs served since start, 1 at start",
+                ),
+                (
+                    "tutorbot_content_version",
+                    "Fingerprint of the content served, as a number",
+                ),
+                (
+                    "tutorbot_content_last_refused_seconds",
+                    "Unix time of the last reload refused for broken content, 0 for never",
+                ),
+            ];
+            for ((name, help), gauge) in names.into_iter().zip(&gauges) {
+                registry.register(name, help, gauge.clone());
+            }
+            gauges
+        });
+        generation.set(i64::try_from(status.generation).unwrap_or(i64::MAX));
+        version.set(i64::from_str_radix(&status.version, 16).unwrap_or(0));
+        refused.set(status.last_refused.as_ref().map_or(0, |r| r.at as i64));
     }
 
     /// How many interactions of this kind ended with this outcome.

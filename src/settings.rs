@@ -22,8 +22,10 @@ pub const DEFAULT_OPS_ADDR: &str = "127.0.0.1:9090";
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database: DatabaseSettings,
-    /// Where the lessons and the bot's texts live.
-    pub prompts_dir: PathBuf,
+    /// `PROMPTS_DIR`: an author's folder of lessons and texts, read instead
+    /// of (never next to) the lessons built into the binary; `None` serves
+    /// the built-in ones.
+    pub prompts_dir: Option<PathBuf>,
     pub discord: DiscordSettings,
     /// `HTTP_ADDR`: where `tutorbot http` takes Discord's interactions
     /// (public: Discord must reach it).
@@ -217,6 +219,10 @@ impl Settings {
         if rate > 10_000 {
             bail!("LEARNER_RATE must be between 0 (no throttle) and 10000 a second, got {rate}");
         }
+        let database_timeout = parse("DATABASE_TIMEOUT_MS", 2000)?;
+        if !(100..=10_000).contains(&database_timeout) {
+            bail!("DATABASE_TIMEOUT_MS must be between 100 and 10000, got {database_timeout}");
+        }
         let reminders = match get("REMINDERS").as_deref().map(str::trim) {
             None | Some("on") => true,
             Some("off") => false,
@@ -231,11 +237,11 @@ impl Settings {
                     get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
                 ),
                 max_connections: parse("DATABASE_MAX_CONNECTIONS", 10)?.clamp(1, 200) as u32,
-                acquire_timeout: Duration::from_millis(parse("DATABASE_TIMEOUT_MS", 2000)?),
+                acquire_timeout: Duration::from_millis(database_timeout),
             },
             prompts_dir: get("PROMPTS_DIR")
-                .unwrap_or_else(|| "prompts".into())
-                .into(),
+                .filter(|d| !d.trim().is_empty())
+                .map(PathBuf::from),
             discord: DiscordSettings {
                 token: get("DISCORD_TOKEN").map(SecretString::from),
                 application_id: optional_id("DISCORD_APPLICATION_ID")?,
@@ -358,6 +364,8 @@ mod tests {
             ("OPS_ADDR", "nowhere"),
             ("HTTP_HEADER_TIMEOUT_SECS", "0"),
             ("HTTP_MAX_CONNECTIONS", "0"),
+            ("DATABASE_TIMEOUT_MS", "0"),
+            ("DATABASE_TIMEOUT_MS", "60000"),
         ] {
             let err = settings(&[(key, value)]).unwrap_err().to_string();
             assert!(err.contains(key), "{err}");
@@ -384,7 +392,7 @@ mod tests {
     #[test]
     fn defaults_need_no_environment_at_all() {
         let s = settings(&[]).unwrap();
-        assert_eq!(s.prompts_dir, PathBuf::from("prompts"));
+        assert_eq!(s.prompts_dir, None, "the built-in lessons");
         assert_eq!(s.http_addr.to_string(), "127.0.0.1:8080");
         assert_eq!(s.ops_addr.unwrap().to_string(), DEFAULT_OPS_ADDR);
         assert_eq!(s.http_header_timeout, Duration::from_secs(10));

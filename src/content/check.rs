@@ -147,7 +147,7 @@ fn lesson_warnings(lesson: &Lesson, out: &mut Diagnostics) {
         if stats.too_guessable() {
             warn(
                 out,
-                1,
+                quiz.first_line,
                 format!(
                     "the right answer is the longest choice in {} of {} questions ({}%, over {}%): \
                      a guesser who picks the longest passes; lengthen the wrong choices or shorten the right ones",
@@ -161,7 +161,7 @@ fn lesson_warnings(lesson: &Lesson, out: &mut Diagnostics) {
         if stats.too_guessable_short() {
             warn(
                 out,
-                1,
+                quiz.first_line,
                 format!(
                     "the right answer is the shortest choice in {} of {} questions ({}%, over {}%): \
                      a guesser who picks the shortest passes",
@@ -200,7 +200,7 @@ fn lesson_warnings(lesson: &Lesson, out: &mut Diagnostics) {
         if tested < MIN_QUESTIONS_PER_OBJECTIVE {
             warn(
                 out,
-                1,
+                quiz.first_line,
                 format!(
                     "objective `{}` is tested by {tested} question(s); {MIN_QUESTIONS_PER_OBJECTIVE} or more tell understanding from a lucky guess",
                     objective.id

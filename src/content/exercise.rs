@@ -111,7 +111,7 @@ pub fn load(
     let mut exercises = Vec::new();
     for e in raw.exercises.into_inner() {
         let line = src.line(e.id.span());
-        check_id(&src, "exercise id", e.id.get_ref(), line, diags);
+        check_id(path, "exercise id", e.id.get_ref(), line, diags);
         if !ids.insert(e.id.get_ref().clone()) {
             diags.push(
                 path,

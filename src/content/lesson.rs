@@ -1,7 +1,10 @@
 //! A lesson folder: `lesson.toml` (structure) and one Markdown file a section.
+//!
+//! Both layouts (this folder and the one-file lesson, see [`super::one_file`])
+//! read into a [`Draft`] and meet the same checks in [`assemble`].
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -9,7 +12,8 @@ use toml::Spanned;
 use super::diag::{Diagnostics, Source};
 use super::markdown::{self, Example};
 use super::quiz::Quiz;
-use super::{check_id, check_len};
+use super::tree::Tree;
+use super::{check_id, check_text};
 
 /// Discord's embed description limit is 4096; the bot adds a short footer.
 pub const SECTION_MAX: usize = 3800;
@@ -94,12 +98,55 @@ struct RawObjective {
     section: Spanned<String>,
 }
 
-/// Loads `dir/lesson.toml`, its sections and its quiz. Returns `None` (with
-/// diagnostics) when the lesson cannot be served.
-pub fn load(dir: &Path, id: &str, diags: &mut Diagnostics) -> Option<Lesson> {
+/// A lesson as read from either layout, before any check: every value with
+/// the line it came from, so both layouts share one set of checks and name
+/// mistakes the same way.
+pub(super) struct Draft {
+    pub id: String,
+    /// The file that holds the lesson's structure (`lesson.toml`, or the
+    /// one-file lesson itself), where structural mistakes are reported.
+    pub path: PathBuf,
+    pub id_line: usize,
+    pub id_what: &'static str,
+    pub title: (String, usize),
+    pub summary: (String, usize),
+    pub order: i64,
+    pub sections_line: usize,
+    pub sections: Vec<DraftSection>,
+    /// Where the objectives are declared; `None` when the layout has
+    /// already reported that they are missing.
+    pub objectives_line: Option<usize>,
+    pub objectives: Vec<DraftObjective>,
+    /// The quiz's file, its text and the line that text starts on.
+    pub quiz: Option<(PathBuf, String, usize)>,
+    /// The exercises' file (`exercises.toml`) and its text; one-file
+    /// lessons have none yet.
+    pub exercises: Option<(PathBuf, String)>,
+    pub fingerprint: Fingerprint,
+}
+
+pub(super) struct DraftSection {
+    pub id: (String, usize),
+    pub title: (String, usize),
+    /// The file holding the body, the body, and the line it starts on.
+    pub file: PathBuf,
+    pub body: String,
+    pub body_line: usize,
+}
+
+pub(super) struct DraftObjective {
+    pub id: (String, usize),
+    pub text: (String, usize),
+    pub section: (String, usize),
+}
+
+/// Loads folder `dir` of `tree` (`lesson.toml`, its sections and its quiz).
+/// Returns `None` (with diagnostics) when the lesson cannot be served.
+pub fn load(tree: &Tree, dir: &Path, id: &str, diags: &mut Diagnostics) -> Option<Lesson> {
     let before = diags.len();
-    let toml_path = dir.join("lesson.toml");
-    let text = match std::fs::read_to_string(&toml_path) {
+    let rel_toml = dir.join("lesson.toml");
+    let toml_path = tree.shown(&rel_toml);
+    let text = match tree.read(&rel_toml) {
         Ok(t) => t,
         Err(e) => {
             diags.push(&toml_path, 1, format!("cannot read: {e}"));
@@ -113,35 +160,17 @@ pub fn load(dir: &Path, id: &str, diags: &mut Diagnostics) -> Option<Lesson> {
         text: &text,
     };
     let raw: RawLesson = src.parse(diags)?;
+    let at = |s: Spanned<String>| {
+        let line = src.line(s.span());
+        (s.into_inner(), line)
+    };
 
-    let folder_line = 1;
-    check_id(&src, "lesson folder name", id, folder_line, diags);
-    check_len(&src, "title", &raw.title, 200, diags);
-    check_len(&src, "summary", &raw.summary, 300, diags);
-
+    let sections_line = src.line(raw.sections.span());
     let mut sections = Vec::new();
-    let mut seen = HashSet::new();
-    if raw.sections.get_ref().is_empty() || raw.sections.get_ref().len() > MAX_SECTIONS {
-        diags.push(
-            &toml_path,
-            src.line(raw.sections.span()),
-            format!("a lesson has 1 to {MAX_SECTIONS} sections"),
-        );
-    }
     for s in raw.sections.into_inner() {
-        let line = src.line(s.id.span());
-        check_id(&src, "section id", s.id.get_ref(), line, diags);
-        if !seen.insert(s.id.get_ref().clone()) {
-            diags.push(
-                &toml_path,
-                line,
-                format!("duplicate section id `{}`", s.id.get_ref()),
-            );
-        }
-        check_len(&src, "section title", &s.title, 80, diags);
-        let file = dir.join(s.file.get_ref());
         let file_line = src.line(s.file.span());
-        if s.file.get_ref().contains("..") || Path::new(s.file.get_ref()).is_absolute() {
+        let name = s.file.get_ref();
+        if name.contains("..") || Path::new(name).is_absolute() {
             diags.push(
                 &toml_path,
                 file_line,
@@ -149,109 +178,181 @@ pub fn load(dir: &Path, id: &str, diags: &mut Diagnostics) -> Option<Lesson> {
             );
             continue;
         }
-        let body = match std::fs::read_to_string(&file) {
+        let rel = dir.join(name);
+        let body = match tree.read(&rel) {
             Ok(b) => b,
             Err(e) => {
-                diags.push(
-                    &toml_path,
-                    file_line,
-                    format!("cannot read {}: {e}", s.file.get_ref()),
-                );
+                diags.push(&toml_path, file_line, format!("cannot read {name}: {e}"));
                 continue;
             }
         };
-        fingerprint.add(body.as_bytes());
-        let rendered = markdown::render(&file, &body, diags);
-        if rendered.text.is_empty() {
-            diags.push(&file, 1, "the section is empty");
-        }
-        let chars = rendered.text.chars().count();
-        if chars > SECTION_MAX {
-            diags.push(
-                &file,
-                1,
-                format!(
-                    "the section is {chars} characters; Discord shows at most {SECTION_MAX} here"
-                ),
-            );
-        }
-        sections.push(Section {
-            id: s.id.into_inner(),
-            title: s.title.into_inner(),
-            body: rendered.text,
-            examples: rendered.examples,
-            file,
+        sections.push(DraftSection {
+            id: at(s.id),
+            title: at(s.title),
+            file: tree.shown(&rel),
+            body,
+            body_line: 1,
         });
     }
+    let objectives_line = src.line(raw.objectives.span());
+    let objectives = raw
+        .objectives
+        .into_inner()
+        .into_iter()
+        .map(|o| DraftObjective {
+            id: at(o.id),
+            text: at(o.text),
+            section: at(o.section),
+        })
+        .collect();
 
-    let mut objectives = Vec::new();
-    let mut seen = HashSet::new();
-    if raw.objectives.get_ref().is_empty() || raw.objectives.get_ref().len() > MAX_OBJECTIVES {
-        diags.push(
-            &toml_path,
-            src.line(raw.objectives.span()),
-            format!("a lesson has 1 to {MAX_OBJECTIVES} objectives"),
-        );
-    }
-    for o in raw.objectives.into_inner() {
-        let line = src.line(o.id.span());
-        check_id(&src, "objective id", o.id.get_ref(), line, diags);
-        if !seen.insert(o.id.get_ref().clone()) {
-            diags.push(
-                &toml_path,
-                line,
-                format!("duplicate objective id `{}`", o.id.get_ref()),
-            );
-        }
-        check_len(&src, "objective text", &o.text, 200, diags);
-        if !sections.iter().any(|s| &s.id == o.section.get_ref()) {
-            diags.push(
-                &toml_path,
-                src.line(o.section.span()),
-                format!(
-                    "objective `{}` names unknown section `{}`",
-                    o.id.get_ref(),
-                    o.section.get_ref()
-                ),
-            );
-        }
-        objectives.push(Objective {
-            id: o.id.into_inner(),
-            text: o.text.into_inner(),
-            section: o.section.into_inner(),
-        });
-    }
-
-    let quiz_path = dir.join("quiz.toml");
-    let quiz = match std::fs::read_to_string(&quiz_path) {
-        Ok(text) => super::quiz::load(&quiz_path, &text, &objectives, diags),
+    let rel_quiz = dir.join("quiz.toml");
+    let quiz_path = tree.shown(&rel_quiz);
+    let quiz = match tree.read(&rel_quiz) {
+        Ok(text) => Some((quiz_path, text, 1)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             diags.push(&quiz_path, 1, format!("cannot read: {e}"));
             None
         }
     };
+    let rel_exercises = dir.join("exercises.toml");
+    let exercises_path = tree.shown(&rel_exercises);
+    let exercises = match tree.read(&rel_exercises) {
+        Ok(text) => Some((exercises_path, text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            diags.push(&exercises_path, 1, format!("cannot read: {e}"));
+            None
+        }
+    };
+    let draft = Draft {
+        id: id.to_string(),
+        id_line: 1,
+        id_what: "lesson folder name",
+        title: at(raw.title),
+        summary: at(raw.summary),
+        order: raw.order,
+        sections_line,
+        sections,
+        objectives_line: Some(objectives_line),
+        objectives,
+        quiz,
+        exercises,
+        fingerprint,
+        path: toml_path.clone(),
+    };
+    let lesson = assemble(draft, diags);
+    if diags.len() == before {
+        lesson
+    } else {
+        None
+    }
+}
+
+/// Checks a draft from either layout and builds the lesson. Returns `None`
+/// when any check failed (every failure is in `diags`).
+pub(super) fn assemble(draft: Draft, diags: &mut Diagnostics) -> Option<Lesson> {
+    let before = diags.len();
+    let path = draft.path.as_path();
+    let mut fingerprint = draft.fingerprint;
+    check_id(path, draft.id_what, &draft.id, draft.id_line, diags);
+    check_text(path, "title", &draft.title, 200, diags);
+    check_text(path, "summary", &draft.summary, 300, diags);
+
+    if draft.sections.is_empty() || draft.sections.len() > MAX_SECTIONS {
+        diags.push(
+            path,
+            draft.sections_line,
+            format!("a lesson has 1 to {MAX_SECTIONS} sections"),
+        );
+    }
+    let mut sections = Vec::new();
+    let mut seen = HashSet::new();
+    for s in draft.sections {
+        let (id, line) = &s.id;
+        check_id(path, "section id", id, *line, diags);
+        if !seen.insert(id.clone()) {
+            diags.push(path, *line, format!("duplicate section id `{id}`"));
+        }
+        check_text(path, "section title", &s.title, 80, diags);
+        fingerprint.add(s.body.as_bytes());
+        let rendered = markdown::render_from(&s.file, &s.body, s.body_line, diags);
+        if rendered.text.is_empty() {
+            diags.push(&s.file, s.body_line, "the section is empty");
+        }
+        let chars = rendered.text.chars().count();
+        if chars > SECTION_MAX {
+            diags.push(
+                &s.file,
+                s.body_line,
+                format!(
+                    "the section is {chars} characters; Discord shows at most {SECTION_MAX} here"
+                ),
+            );
+        }
+        sections.push(Section {
+            id: s.id.0,
+            title: s.title.0,
+            body: rendered.text,
+            examples: rendered.examples,
+            file: s.file,
+        });
+    }
+
+    let count = draft.objectives.len();
+    if let Some(line) = draft
+        .objectives_line
+        .filter(|_| count == 0 || count > MAX_OBJECTIVES)
+    {
+        diags.push(
+            path,
+            line,
+            format!("a lesson has 1 to {MAX_OBJECTIVES} objectives"),
+        );
+    }
+    let mut objectives = Vec::new();
+    let mut seen = HashSet::new();
+    for o in draft.objectives {
+        let (id, line) = &o.id;
+        check_id(path, "objective id", id, *line, diags);
+        if !seen.insert(id.clone()) {
+            diags.push(path, *line, format!("duplicate objective id `{id}`"));
+        }
+        check_text(path, "objective text", &o.text, 200, diags);
+        if !sections.iter().any(|s| s.id == o.section.0) {
+            diags.push(
+                path,
+                o.section.1,
+                format!("objective `{id}` names unknown section `{}`", o.section.0),
+            );
+        }
+        objectives.push(Objective {
+            id: o.id.0,
+            text: o.text.0,
+            section: o.section.0,
+        });
+    }
+
+    let quiz = draft.quiz.and_then(|(quiz_path, text, first_line)| {
+        super::quiz::load_from(&quiz_path, &text, first_line, &objectives, diags)
+    });
     if let Some(quiz) = &quiz {
         fingerprint.add(quiz.version.as_bytes());
     }
-    let exercises_path = dir.join("exercises.toml");
-    let exercises = match std::fs::read_to_string(&exercises_path) {
-        Ok(text) => {
+    let exercises = match draft.exercises {
+        Some((exercises_path, text)) => {
             fingerprint.add(text.as_bytes());
             super::exercise::load(&exercises_path, &text, &objectives, diags).unwrap_or_default()
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => {
-            diags.push(&exercises_path, 1, format!("cannot read: {e}"));
-            Vec::new()
-        }
+        None => Vec::new(),
     };
 
     (diags.len() == before).then(|| Lesson {
-        id: id.to_string(),
-        title: raw.title.into_inner(),
-        summary: raw.summary.into_inner(),
-        order: raw.order,
+        id: draft.id,
+        title: draft.title.0,
+        summary: draft.summary.0,
+        order: draft.order,
         sections,
         objectives,
         quiz,

@@ -34,13 +34,25 @@ struct Fence {
 
 /// Checks and renders one Markdown file's text.
 pub fn render(path: &Path, text: &str, diags: &mut Diagnostics) -> Rendered {
+    render_from(path, text, 1, diags)
+}
+
+/// Checks and renders Markdown that starts on line `first_line` of `path`
+/// (a section of a one-file lesson), so messages and examples name the
+/// line an author sees.
+pub fn render_from(
+    path: &Path,
+    text: &str,
+    first_line: usize,
+    diags: &mut Diagnostics,
+) -> Rendered {
     let mut out = String::with_capacity(text.len());
     let mut open: Option<Fence> = None;
     let mut pending_run: Option<Fence> = None;
     let mut examples = Vec::new();
 
     for (i, raw) in text.lines().enumerate() {
-        let line_no = i + 1;
+        let line_no = i + first_line.max(1);
         let trimmed = raw.trim_start();
         let is_fence = trimmed.starts_with("```");
         match (&mut open, is_fence) {

@@ -1,7 +1,10 @@
 //! Content: every word a learner reads, loaded from `prompts/` and checked.
 //!
-//! The loader reads each lesson folder (`lesson.toml`, its Markdown sections,
-//! `quiz.toml`, `exercises.toml`) and the bot's own texts (`ui.toml`), and checks everything a
+//! The loader reads a [`Tree`] (the `prompts/` built into the binary, or an
+//! author's folder): each lesson folder (`lesson.toml`, its Markdown
+//! sections, `quiz.toml`, `exercises.toml`), each one-file lesson (`*.md`,
+//! see [`one_file`]), and the bot's own texts (`ui.toml`, `review.toml`),
+//! and checks everything a
 //! learner could trip over: Discord's limits, unique ids, empty fields, unknown
 //! keys, quiz answers among their choices, objectives that exist, and examples
 //! with their output. It collects every mistake as `path:line: message`; the
@@ -16,9 +19,12 @@ pub mod check;
 pub mod diag;
 pub mod exercise;
 pub mod lesson;
+pub mod live;
 pub mod markdown;
+pub mod one_file;
 pub mod quiz;
 pub mod template;
+pub mod tree;
 pub mod ui;
 
 use std::path::Path;
@@ -27,9 +33,26 @@ pub use diag::{Diagnostic, Diagnostics};
 pub use exercise::{Exercise, Predict, PredictChoice};
 pub use lesson::{Lesson, Objective, Section};
 pub use quiz::{Choice, Question, Quiz};
+pub use tree::Tree;
 pub use ui::{DemoTexts, ReviewTexts, Texts};
 
 use diag::Source;
+
+/// Reads one of the bot's own TOML files, reporting a failure.
+fn read_toml(
+    tree: &Tree,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<(std::path::PathBuf, String)> {
+    let path = tree.shown(Path::new(name));
+    match tree.read(Path::new(name)) {
+        Ok(text) => Some((path, text)),
+        Err(e) => {
+            diags.push(&path, 1, format!("cannot read: {e}"));
+            None
+        }
+    }
+}
 
 /// Every lesson and text, checked.
 #[derive(Debug, Clone)]
@@ -44,88 +67,108 @@ pub struct Catalog {
 impl Catalog {
     /// Loads and checks a `prompts/` folder. Any mistake fails the whole load.
     pub fn load(dir: &Path) -> Result<Catalog, Diagnostics> {
+        Catalog::load_tree(&Tree::Folder(dir.to_path_buf()))
+    }
+
+    /// The lessons built into the binary.
+    pub fn built_in() -> Result<Catalog, Diagnostics> {
+        Catalog::load_tree(&Tree::BuiltIn)
+    }
+
+    /// Loads and checks a tree: `ui.toml`, `demos.toml`, every lesson
+    /// folder and every one-file lesson (`*.md` but `README.md`).
+    pub fn load_tree(tree: &Tree) -> Result<Catalog, Diagnostics> {
         let mut diags = Diagnostics::default();
-        let ui_path = dir.join("ui.toml");
-        let texts = match std::fs::read_to_string(&ui_path) {
-            Ok(text) => Texts::load(
+        let texts = read_toml(tree, "ui.toml", &mut diags).and_then(|(path, text)| {
+            Texts::load(
                 &Source {
-                    path: &ui_path,
+                    path: &path,
                     text: &text,
                 },
                 &mut diags,
-            ),
-            Err(e) => {
-                diags.push(&ui_path, 1, format!("cannot read: {e}"));
-                None
-            }
-        };
-
-        let demos_path = dir.join("demos.toml");
-        let demo_texts = match std::fs::read_to_string(&demos_path) {
-            Ok(text) => DemoTexts::load(
+            )
+        });
+        let demo_texts = read_toml(tree, "demos.toml", &mut diags).and_then(|(path, text)| {
+            DemoTexts::load(
                 &Source {
-                    path: &demos_path,
+                    path: &path,
                     text: &text,
                 },
                 &mut diags,
-            ),
-            Err(e) => {
-                diags.push(&demos_path, 1, format!("cannot read: {e}"));
-                None
-            }
-        };
+            )
+        });
 
-        let review_path = dir.join("review.toml");
-        let review_texts = match std::fs::read_to_string(&review_path) {
-            Ok(text) => ReviewTexts::load(
+        let review_texts = read_toml(tree, "review.toml", &mut diags).and_then(|(path, text)| {
+            ReviewTexts::load(
                 &Source {
-                    path: &review_path,
+                    path: &path,
                     text: &text,
                 },
                 &mut diags,
-            ),
-            Err(e) => {
-                diags.push(&review_path, 1, format!("cannot read: {e}"));
-                None
-            }
-        };
+            )
+        });
 
-        let mut lessons = Vec::new();
-        let entries = match std::fs::read_dir(dir) {
+        let root = Path::new("");
+        let entries = match tree.list(root) {
             Ok(entries) => entries,
             Err(e) => {
-                diags.push(dir, 1, format!("cannot read the prompts folder: {e}"));
+                diags.push(
+                    &tree.shown(root),
+                    1,
+                    format!("cannot read the prompts folder: {e}"),
+                );
                 return Err(diags);
             }
         };
-        let mut folders: Vec<_> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_dir())
-            .collect();
-        folders.sort();
-        for folder in folders {
-            let Some(id) = folder
-                .file_name()
-                .and_then(|n| n.to_str())
-                .map(str::to_string)
-            else {
-                diags.push(&folder, 1, "folder name is not valid UTF-8");
+        let mut lessons: Vec<Lesson> = Vec::new();
+        // Where each id was first declared, to name both ends of a clash.
+        let mut declared: Vec<(String, std::path::PathBuf)> = Vec::new();
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(path) => {
+                    diags.push(&path, 1, "file name is not valid UTF-8");
+                    continue;
+                }
+            };
+            let rel = Path::new(&entry.name);
+            let shown = tree.shown(rel);
+            let (lesson, line) = if entry.is_dir {
+                if !tree.is_file(&rel.join("lesson.toml")) {
+                    diags.push(&shown, 1, "a lesson folder needs a lesson.toml");
+                    continue;
+                }
+                let lesson = lesson::load(tree, rel, &entry.name, &mut diags);
+                (lesson, 1)
+            } else if entry.name.ends_with(".md") && entry.name != "README.md" {
+                match one_file::load(tree, rel, &mut diags) {
+                    Some((lesson, line)) => (Some(lesson), line),
+                    None => (None, 1),
+                }
+            } else {
                 continue;
             };
-            if !folder.join("lesson.toml").exists() {
-                diags.push(&folder, 1, "a lesson folder needs a lesson.toml");
+            let Some(lesson) = lesson else { continue };
+            if let Some((_, first)) = declared.iter().find(|(id, _)| *id == lesson.id) {
+                diags.push(
+                    &shown,
+                    line,
+                    format!(
+                        "lesson id `{}` is already taken by {}",
+                        lesson.id,
+                        first.display()
+                    ),
+                );
                 continue;
             }
-            if let Some(lesson) = lesson::load(&folder, &id, &mut diags) {
-                lessons.push(lesson);
-            }
+            declared.push((lesson.id.clone(), shown));
+            lessons.push(lesson);
         }
         if lessons.is_empty() && diags.is_empty() {
             diags.push(
-                dir,
+                &tree.shown(root),
                 1,
-                "no lessons found (a lesson is a folder with a lesson.toml)",
+                "no lessons found (a lesson is a folder with a lesson.toml, or a one-file lesson.md)",
             );
         }
         match (texts, demo_texts, review_texts) {
@@ -213,10 +256,10 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn check_id(src: &Source<'_>, what: &str, id: &str, line: usize, diags: &mut Diagnostics) {
+fn check_id(path: &Path, what: &str, id: &str, line: usize, diags: &mut Diagnostics) {
     if !is_valid_id(id) {
         diags.push(
-            src.path,
+            path,
             line,
             format!("{what} `{id}` must be 1-{ID_MAX} characters of a-z, 0-9 and -"),
         );
@@ -231,14 +274,25 @@ fn check_len(
     diags: &mut Diagnostics,
 ) {
     let line = src.line(value.span());
-    let text = value.get_ref();
+    check_text(src.path, what, &(value.get_ref().clone(), line), max, diags);
+}
+
+/// A text that must not be blank nor longer than `max` characters.
+fn check_text(
+    path: &Path,
+    what: &str,
+    value: &(String, usize),
+    max: usize,
+    diags: &mut Diagnostics,
+) {
+    let (text, line) = value;
     let chars = text.chars().count();
     if text.trim().is_empty() {
-        diags.push(src.path, line, format!("{what} is empty"));
+        diags.push(path, *line, format!("{what} is empty"));
     } else if chars > max {
         diags.push(
-            src.path,
-            line,
+            path,
+            *line,
             format!("{what} is {chars} characters; the limit is {max}"),
         );
     }

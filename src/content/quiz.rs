@@ -20,6 +20,9 @@ pub struct Quiz {
     pub questions: Vec<Question>,
     /// The `quiz.toml` it came from, for authors' messages.
     pub path: std::path::PathBuf,
+    /// The line of `path` the quiz starts on: 1 for `quiz.toml`, later for
+    /// the quiz block of a one-file lesson.
+    pub first_line: usize,
     /// Fingerprint of `quiz.toml`: an answer button drawn from another
     /// version of the quiz is stale and never scored.
     pub version: String,
@@ -87,15 +90,24 @@ struct RawChoice {
     why_wrong: Option<Spanned<String>>,
 }
 
-/// Checks a quiz file against the lesson's objectives.
-pub fn load(
+/// Checks a quiz against the lesson's objectives. `text` starts on line
+/// `first_line` of `path` (1 for `quiz.toml`; later for the fenced quiz of a
+/// one-file lesson), so every message names the line an author sees.
+pub fn load_from(
     path: &Path,
     text: &str,
+    first_line: usize,
     objectives: &[Objective],
     diags: &mut Diagnostics,
 ) -> Option<Quiz> {
     let before = diags.len();
-    let src = Source { path, text };
+    // Blank lines are nothing to TOML: prefixing them shifts every span's
+    // line to where the text sits in its file.
+    let shifted = format!("{}{text}", "\n".repeat(first_line.saturating_sub(1)));
+    let src = Source {
+        path,
+        text: &shifted,
+    };
     let raw: RawQuiz = src.parse(diags)?;
     let n = raw.questions.get_ref().len();
     if n == 0 || n > MAX_QUESTIONS {
@@ -109,7 +121,7 @@ pub fn load(
     let mut ids = HashSet::new();
     for q in raw.questions.into_inner() {
         let line = src.line(q.id.span());
-        check_id(&src, "question id", q.id.get_ref(), line, diags);
+        check_id(path, "question id", q.id.get_ref(), line, diags);
         if !ids.insert(q.id.get_ref().clone()) {
             diags.push(
                 path,
@@ -150,7 +162,7 @@ pub fn load(
         let mut choice_ids = HashSet::new();
         for c in q.choices.into_inner() {
             let cline = src.line(c.id.span());
-            check_id(&src, "choice id", c.id.get_ref(), cline, diags);
+            check_id(path, "choice id", c.id.get_ref(), cline, diags);
             if !choice_ids.insert(c.id.get_ref().clone()) {
                 diags.push(
                     path,
@@ -207,11 +219,14 @@ pub fn load(
             choices,
         });
     }
+    // The quiz's own text, wherever it sits: moving a one-file lesson's quiz
+    // down a line does not make answer buttons stale.
     let mut fp = Fingerprint::default();
     fp.add(text.as_bytes());
     (diags.len() == before).then(|| Quiz {
         questions,
         path: path.to_path_buf(),
+        first_line: first_line.max(1),
         version: fp.hex(),
     })
 }

@@ -112,6 +112,10 @@ pub struct Core {
     pub lab: Option<crate::lab::LabHandle>,
     /// Where reviews and streaks read the date and time.
     pub clock: Arc<dyn WallClock>,
+    /// Content that reloads without a restart; when set, each request is
+    /// answered from the catalog current when it arrives (see
+    /// [`Core::pinned`]), and `catalog` is only the one loaded at start.
+    pub live: Option<Arc<crate::content::live::Live>>,
 }
 
 impl Core {
@@ -125,6 +129,32 @@ impl Core {
             throttle: None,
             lab: None,
             clock: Arc::new(SystemWallClock),
+            live: None,
+        }
+    }
+
+    /// The same core, answering from reloadable content.
+    pub fn with_live(mut self, live: Arc<crate::content::live::Live>) -> Self {
+        self.catalog = live.current();
+        self.live = Some(live);
+        self
+    }
+
+    /// This core with the catalog current now: one request answers from one
+    /// whole catalog version, even while a reload swaps it.
+    pub fn pinned(&self) -> std::borrow::Cow<'_, Core> {
+        match &self.live {
+            Some(live) => {
+                let current = live.current();
+                if Arc::ptr_eq(&current, &self.catalog) {
+                    std::borrow::Cow::Borrowed(self)
+                } else {
+                    let mut core = self.clone();
+                    core.catalog = current;
+                    std::borrow::Cow::Owned(core)
+                }
+            }
+            None => std::borrow::Cow::Borrowed(self),
         }
     }
 
@@ -160,6 +190,14 @@ impl Core {
     /// Answers one interaction. Never panics on input; never fails: a
     /// failure becomes an answer that says so.
     pub async fn handle(&self, interaction: &Interaction, followup: Arc<dyn Followup>) -> Answer {
+        self.pinned().handle_pinned(interaction, followup).await
+    }
+
+    async fn handle_pinned(
+        &self,
+        interaction: &Interaction,
+        followup: Arc<dyn Followup>,
+    ) -> Answer {
         let who = request::learner_of(interaction);
         // First, before parsing or anything reaching the store.
         if let Some(who) = who {
@@ -178,6 +216,10 @@ impl Core {
     /// typed words, and what [`Core::handle`] calls after parsing. The
     /// per-learner throttle applies here too.
     pub async fn serve(&self, request: Request, followup: Arc<dyn Followup>) -> Answer {
+        self.pinned().serve_pinned(request, followup).await
+    }
+
+    async fn serve_pinned(&self, request: Request, followup: Arc<dyn Followup>) -> Answer {
         if !matches!(request.asked, Asked::Ping) && !self.admit(request.who) {
             let autocomplete =
                 matches!(request.asked, Asked::Suggest(_) | Asked::SuggestTimezone(_));

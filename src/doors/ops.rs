@@ -201,6 +201,18 @@ async fn healthz(State(ops): State<Ops>) -> Response {
         "database": if database { "up" } else { "down" },
     });
     let mut healthy = database;
+    if let Some(live) = &ops.core.live {
+        let status = live.status();
+        body["content"] = json!({
+            "generation": status.generation,
+            "version": status.version,
+            "last_refused": status.last_refused.map(|r| json!({
+                "at": r.at,
+                "problems": r.problems,
+                "first": r.first,
+            })),
+        });
+    }
     if let Some(shards) = &ops.shards {
         let report = shards.report(Instant::now());
         let unhealthy: Vec<String> = report
@@ -240,6 +252,9 @@ async fn healthz(State(ops): State<Ops>) -> Response {
 }
 
 async fn metrics_text(State(ops): State<Ops>) -> Response {
+    if let Some(live) = &ops.core.live {
+        ops.metrics.set_content(&live.status());
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         ops.metrics.render(),
