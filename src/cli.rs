@@ -53,6 +53,12 @@ pub enum Command {
     },
     /// Run the bot on Discord's gateway (needs DISCORD_TOKEN); also serves
     /// /healthz and /metrics on OPS_ADDR (loopback by default).
+    ///
+    /// Settings come from the environment or .env (see .env.example), e.g.
+    /// DISCORD_TOKEN=... (Developer Portal > Bot > Reset Token),
+    /// DATABASE_URL=postgres://postgres@127.0.0.1:5432/tutorbot,
+    /// OPS_ADDR=127.0.0.1:9090, DISCORD_GUILD_ID=... to register the
+    /// commands in one server at start.
     Serve {
         /// Run only shards FIRST to LAST (both included), e.g. 0-1, to split
         /// one bot across processes; needs --total.
@@ -64,9 +70,18 @@ pub enum Command {
     },
     /// Serve Discord's interactions endpoint (POST /interactions on HTTP_ADDR,
     /// signed with DISCORD_PUBLIC_KEY) plus /healthz and /metrics on OPS_ADDR.
+    ///
+    /// Settings come from the environment or .env (see .env.example), e.g.
+    /// DISCORD_PUBLIC_KEY=<64 hex digits from General Information>,
+    /// DATABASE_URL=postgres://postgres@127.0.0.1:5432/tutorbot,
+    /// HTTP_ADDR=0.0.0.0:8080 (public), OPS_ADDR=127.0.0.1:9090 (private),
+    /// DISCORD_TOKEN=... (only for follow-ups such as demo results).
     Http,
     /// Ask a running door's /healthz on OPS_ADDR; exits 0 when healthy (for
     /// a container's health check: the image has no curl).
+    ///
+    /// Reads OPS_ADDR from the environment or .env, as the door does, e.g.
+    /// OPS_ADDR=127.0.0.1:9090 (0.0.0.0 is asked on loopback).
     Healthcheck,
     /// The lab: run Python in the same sandbox the bot uses.
     Lab {
@@ -74,6 +89,9 @@ pub enum Command {
         command: LabCommand,
     },
     /// Register the slash commands: in DISCORD_GUILD_ID if set, else globally.
+    ///
+    /// Needs DISCORD_TOKEN (environment or .env); DISCORD_APPLICATION_ID is
+    /// asked of Discord if unset. No database needed.
     Register {
         /// Register for every server (and DMs).
         #[arg(long, conflicts_with = "guild")]
