@@ -34,7 +34,7 @@ pub use exercise::{Exercise, Predict, PredictChoice};
 pub use lesson::{Lesson, Objective, Section};
 pub use quiz::{Choice, Question, Quiz};
 pub use tree::Tree;
-pub use ui::{DemoTexts, ReviewTexts, Texts};
+pub use ui::{DemoTexts, LabTexts, ReviewTexts, Texts};
 
 use diag::Source;
 
@@ -62,6 +62,8 @@ pub struct Catalog {
     pub demo_texts: DemoTexts,
     /// `prompts/review.toml`: reviews, streaks, reminders.
     pub review_texts: ReviewTexts,
+    /// `prompts/lab.toml`: `/run` and the lab's verdicts.
+    pub lab_texts: LabTexts,
 }
 
 impl Catalog {
@@ -100,6 +102,16 @@ impl Catalog {
 
         let review_texts = read_toml(tree, "review.toml", &mut diags).and_then(|(path, text)| {
             ReviewTexts::load(
+                &Source {
+                    path: &path,
+                    text: &text,
+                },
+                &mut diags,
+            )
+        });
+
+        let lab_texts = read_toml(tree, "lab.toml", &mut diags).and_then(|(path, text)| {
+            LabTexts::load(
                 &Source {
                     path: &path,
                     text: &text,
@@ -171,14 +183,17 @@ impl Catalog {
                 "no lessons found (a lesson is a folder with a lesson.toml, or a one-file lesson.md)",
             );
         }
-        match (texts, demo_texts, review_texts) {
-            (Some(texts), Some(demo_texts), Some(review_texts)) if diags.is_empty() => {
+        match (texts, demo_texts, review_texts, lab_texts) {
+            (Some(texts), Some(demo_texts), Some(review_texts), Some(lab_texts))
+                if diags.is_empty() =>
+            {
                 lessons.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
                 Ok(Catalog {
                     lessons,
                     texts,
                     demo_texts,
                     review_texts,
+                    lab_texts,
                 })
             }
             _ => Err(diags),

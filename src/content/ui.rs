@@ -205,3 +205,35 @@ texts! { ReviewTexts;
     my_data_no_reminder: [],
     my_data_cards: [count, ratings],
 }
+
+texts! { LabTexts;
+    // /run, as Discord lists it.
+    cmd_run: [],
+
+    // Refusals before a run.
+    run_off: [reason],
+    run_off_here: [],
+    run_starting: [],
+    run_already: [],
+    run_full: [queued],
+    run_empty: [],
+    run_too_long: [chars, max],
+    run_stdin_too_long: [chars, max],
+
+    // While it runs.
+    run_queued: [place],
+    run_running: [],
+
+    // The verdict.
+    run_title: [],
+    run_stdout: [],
+    run_stderr: [],
+    run_no_output: [],
+    run_cut: [],
+    run_more_lines: [count],
+    run_ending_ok: [ending],
+    run_ending_bad: [ending],
+    run_times: [wall, cpu],
+    run_timeline: [count],
+    run_failed: [],
+}

@@ -72,6 +72,17 @@ pub enum Refusal {
     BadTime(String),
     /// `/remind` with a time zone we do not know (as the learner typed it).
     BadTimezone(String),
+    /// `/run` where the lab is off: the probe's reason, or `None` when this
+    /// process was started without a lab.
+    LabOff { reason: Option<String> },
+    /// `/run` while the lab is still proving its sandbox.
+    LabStarting,
+    /// `/run` by a learner whose run is still going (one job per learner).
+    LabAlreadyRunning,
+    /// `/run` while the lab's queue is full.
+    LabFull { queued: usize },
+    /// `/run` with code the lab will not take (empty, too long).
+    BadCode(crate::lab::BadJob),
 }
 
 /// Our failure: the learner is told to try again.

@@ -32,6 +32,7 @@ pub mod commands;
 pub mod demo;
 pub mod error;
 pub mod followup;
+pub mod lab;
 pub mod lesson;
 pub mod limits;
 pub mod progress;
@@ -334,6 +335,11 @@ impl Core {
                 view::account::my_data(catalog, who, &account::my_data(self, who).await?)
             }
             Asked::ForgetMe => view::account::confirm_forget(catalog, who),
+            Asked::Run(run) => {
+                lab::start(self, who, run, followup).await?;
+                // The run edits this deferred answer as it goes.
+                CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new())
+            }
             Asked::Click(click) => {
                 self.click(who, interaction, click.own, click.action)
                     .await?

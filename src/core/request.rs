@@ -67,8 +67,21 @@ pub enum Asked {
     Remind(RemindRequest),
     /// Autocomplete on `/remind`'s time zone, with what the learner typed.
     SuggestTimezone(String),
+    /// `/run` with the learner's code (the console's typed lines, or the
+    /// modal Discord's `/run` opens).
+    Run(RunRequest),
     /// A button.
     Click(ClickRequest),
+}
+
+/// The learner's code and input for the lab; sizes are checked by the lab's
+/// [`Job::new`](crate::lab::Job::new).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRequest {
+    pub code: String,
+    pub stdin: String,
+    /// The interaction token the run's edits go through.
+    pub token: String,
 }
 
 /// `/remind`, checked: a real time of day and a real time zone.

@@ -38,5 +38,6 @@ mod quiz_flow;
 mod reload;
 mod reminders;
 mod review_flow;
+mod run_flow;
 mod scenarios;
 mod store;

@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod demo;
+pub mod lab;
 pub mod lesson;
 pub mod progress;
 pub mod quiz;

@@ -96,6 +96,11 @@ pub fn refusal(catalog: &Catalog, who: Learner, refusal: &Refusal) -> CreateInte
                 .remind_bad_timezone
                 .fill(&[("timezone", &truncate(&tz.replace('`', "'"), 60))]),
         ),
+        Refusal::LabOff { .. }
+        | Refusal::LabStarting
+        | Refusal::LabAlreadyRunning
+        | Refusal::LabFull { .. }
+        | Refusal::BadCode(_) => notice(&super::lab::refusal(&catalog.lab_texts, refusal)),
     }
 }
 

@@ -13,6 +13,9 @@
 //! - [`screen`]: how an answer is drawn, rendered for a terminal or plain
 //!   for a pipe ([`Look`]).
 //!
+//! `/run` reads the lines after it, as typed, up to a line holding only
+//! `.`, and hands them to the lab as one program.
+//!
 //! Nothing typed is dropped: a line that is not UTF-8 is skipped with a
 //! note, and `/quit` (like the end of input) lets a demo still running
 //! finish and show its result before the console returns.
@@ -27,7 +30,8 @@ use serde_json::Value;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::core::followup::ChannelFollowup;
-use crate::core::{Core, Followup, Learner, Outcome, Request};
+use crate::core::request::RunRequest;
+use crate::core::{Asked, Core, Followup, Learner, Outcome, Request};
 pub use screen::Look;
 use screen::Shown;
 use words::{Declared, Typed};
@@ -94,6 +98,8 @@ where
     let mut screen: Vec<Shown> = Vec::new();
     let mut input = Lines::new(input);
     let mut seq = 0u64;
+    // The code lines typed after `/run`, until the line `.`.
+    let mut running: Option<Vec<String>> = None;
 
     say(
         &mut out,
@@ -128,12 +134,34 @@ where
                 continue;
             }
         };
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
+        // `/run`'s code: every line as typed, up to a line holding only `.`.
+        if let Some(code) = running.as_mut() {
+            if line.trim() != "." {
+                code.push(line);
+                continue;
+            }
         }
-        seq += 1;
-        let asked = match words::read(line, who, &catalog, &commands, bounds, &screen, seq) {
+        let asked = if let Some(code) = running.take() {
+            let mut code = code.join("\n");
+            code.push('\n');
+            Typed::Asked(Ok(Asked::Run(RunRequest {
+                code,
+                stdin: String::new(),
+                token: String::new(),
+            })))
+        } else {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            if line == "/run" {
+                running = Some(Vec::new());
+                continue;
+            }
+            seq += 1;
+            words::read(line, who, &catalog, &commands, bounds, &screen, seq)
+        };
+        let asked = match asked {
             Typed::Asked(asked) => asked,
             Typed::Quit => {
                 // Ours is one sender; a running demo holds another.

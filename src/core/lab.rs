@@ -1,0 +1,83 @@
+//! `/run`: the learner's own Python, run in the lab's sandbox.
+//!
+//! A run takes seconds, so, like a demo, the core answers at once with a
+//! deferral and follows the job on a task of its own, editing the original
+//! message through the door's [`Followup`]: the job's place in the queue
+//! while it waits, "running" once it runs, then the verdict (drawn by
+//! [`view::lab`]). Everything that can be refused is refused before the
+//! deferral: the lab off or starting, code empty or too long, a run of this
+//! learner's still going (one job per learner, which [`LabQueue`] enforces),
+//! the queue full. The run itself is the lab's; nothing here waits on it.
+//!
+//! [`LabQueue`]: crate::lab::LabQueue
+
+use std::sync::Arc;
+
+use serenity::all::EditInteractionResponse;
+
+use super::error::{CoreError, Refusal};
+use super::request::{Learner, RunRequest};
+use super::view;
+use super::{Core, Followup};
+use crate::lab::{Job, LabStatus, Place, QueueRefusal};
+
+/// A job taken by the lab: answered with a deferral.
+#[derive(Debug)]
+pub struct RunStarted;
+
+/// `/run`: checks the code, queues the job, and follows it to its verdict.
+pub async fn start(
+    core: &Core,
+    who: Learner,
+    request: RunRequest,
+    followup: Arc<dyn Followup>,
+) -> Result<RunStarted, CoreError> {
+    // The learner's mistake first: it is theirs to fix wherever they run.
+    let job = Job::new(request.code, request.stdin).map_err(Refusal::BadCode)?;
+    let queue = match core.lab.as_ref().map(|lab| lab.status()) {
+        None => return Err(Refusal::LabOff { reason: None }.into()),
+        Some(LabStatus::Off { reason }) => {
+            return Err(Refusal::LabOff {
+                reason: Some(reason),
+            }
+            .into())
+        }
+        Some(LabStatus::Starting) => return Err(Refusal::LabStarting.into()),
+        Some(LabStatus::On(queue)) => queue,
+    };
+    let mut ticket = queue.submit(who.id, job).map_err(|e| match e {
+        QueueRefusal::AlreadyRunning => Refusal::LabAlreadyRunning,
+        QueueRefusal::Full { queued } => Refusal::LabFull { queued },
+    })?;
+    let catalog = core.catalog.clone();
+    let token = request.token;
+    tokio::spawn(async move {
+        let t = &catalog.lab_texts;
+        let mut place = ticket.place();
+        edit(followup.as_ref(), &token, view::lab::place(t, place)).await;
+        while let Place::Queued(_) = place {
+            match ticket.place_changed().await {
+                Some(now) => {
+                    place = now;
+                    edit(followup.as_ref(), &token, view::lab::place(t, place)).await;
+                }
+                None => break,
+            }
+        }
+        let shown = match ticket.verdict().await {
+            Ok(verdict) => view::lab::verdict(t, &verdict),
+            Err(e) => {
+                tracing::warn!(learner = who.id, error = %e, "a lab run failed on our side");
+                view::lab::failed(t)
+            }
+        };
+        edit(followup.as_ref(), &token, shown).await;
+    });
+    Ok(RunStarted)
+}
+
+async fn edit(followup: &dyn Followup, token: &str, edit: EditInteractionResponse) {
+    if let Err(e) = followup.edit_original(token, edit).await {
+        tracing::warn!(error = %e, "run message edit failed");
+    }
+}
