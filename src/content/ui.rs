@@ -210,6 +210,13 @@ texts! { LabTexts;
     // /run, as Discord lists it.
     cmd_run: [],
 
+    // The /run form (Discord's modal) and its button.
+    run_form_title: [],
+    run_form_code: [],
+    run_form_code_hint: [],
+    run_form_stdin: [],
+    button_run_again: [],
+
     // Refusals before a run.
     run_off: [reason],
     run_off_here: [],
@@ -231,6 +238,7 @@ texts! { LabTexts;
     run_no_output: [],
     run_cut: [],
     run_more_lines: [count],
+    run_more_attached: [count, file],
     run_ending_ok: [ending],
     run_ending_bad: [ending],
     run_times: [wall, cpu],

@@ -47,6 +47,9 @@ pub fn with_demo_max(catalog: &Catalog, max_n: u64) -> Vec<CreateCommand> {
         CreateCommand::new("forget-me").description(t.cmd_forget_me.as_str()),
         CreateCommand::new("review").description(catalog.review_texts.cmd_review.as_str()),
         remind(catalog),
+        // No options: Discord's doors answer with the code form (a modal);
+        // the console reads the code lines after it.
+        CreateCommand::new("run").description(catalog.lab_texts.cmd_run.as_str()),
     ]
 }
 

@@ -50,7 +50,7 @@ pub async fn start(
         QueueRefusal::Full { queued } => Refusal::LabFull { queued },
     })?;
     let catalog = core.catalog.clone();
-    let token = request.token;
+    let (token, again) = (request.token, request.offer_again);
     tokio::spawn(async move {
         let t = &catalog.lab_texts;
         let mut place = ticket.place();
@@ -65,7 +65,7 @@ pub async fn start(
             }
         }
         let shown = match ticket.verdict().await {
-            Ok(verdict) => view::lab::verdict(t, &verdict),
+            Ok(verdict) => view::lab::verdict(t, &verdict, again),
             Err(e) => {
                 tracing::warn!(learner = who.id, error = %e, "a lab run failed on our side");
                 view::lab::failed(t)

@@ -335,6 +335,7 @@ impl Core {
                 view::account::my_data(catalog, who, &account::my_data(self, who).await?)
             }
             Asked::ForgetMe => view::account::confirm_forget(catalog, who),
+            Asked::RunForm => view::lab::form(&catalog.lab_texts),
             Asked::Run(run) => {
                 lab::start(self, who, run, followup).await?;
                 // The run edits this deferred answer as it goes.

@@ -13,8 +13,8 @@
 //! [`Request::from_call`] for both.
 
 use serenity::all::{
-    CommandInteraction, ComponentInteraction, Interaction, Permissions, ResolvedOption,
-    ResolvedValue,
+    ActionRowComponent, CommandInteraction, ComponentInteraction, Interaction, ModalInteraction,
+    Permissions, ResolvedOption, ResolvedValue,
 };
 
 use super::button::{Action, ButtonId};
@@ -67,6 +67,8 @@ pub enum Asked {
     Remind(RemindRequest),
     /// Autocomplete on `/remind`'s time zone, with what the learner typed.
     SuggestTimezone(String),
+    /// `/run` in Discord, or its "Run again" button: open the code form.
+    RunForm,
     /// `/run` with the learner's code (the console's typed lines, or the
     /// modal Discord's `/run` opens).
     Run(RunRequest),
@@ -82,7 +84,18 @@ pub struct RunRequest {
     pub stdin: String,
     /// The interaction token the run's edits go through.
     pub token: String,
+    /// Whether the verdict offers "Run again" (Discord's doors, where it
+    /// opens the form; the console types `/run` instead).
+    pub offer_again: bool,
 }
+
+/// The custom id of `/run`'s form (a modal), and of its fields.
+pub const RUN_FORM_ID: &str = "lab:run";
+pub const RUN_FORM_CODE: &str = "code";
+pub const RUN_FORM_STDIN: &str = "stdin";
+/// The custom id of the verdict's "Run again" button: it opens the form,
+/// for whoever clicks it, and changes nothing.
+pub const RUN_AGAIN_ID: &str = "lab:run-again";
 
 /// `/remind`, checked: a real time of day and a real time zone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -380,9 +393,13 @@ impl Request {
                     (cmd.id.get(), Asked::Suggest(typed.to_string()))
                 }
             }
+            Interaction::Component(click) if click.data.custom_id == RUN_AGAIN_ID => {
+                (click.id.get(), Asked::RunForm)
+            }
             Interaction::Component(click) => {
                 (click.id.get(), Asked::Click(parse_click(who, click)?))
             }
+            Interaction::Modal(modal) => (modal.id.get(), Asked::Run(parse_run_form(modal)?)),
             _ => return Err(Refusal::UnknownCommand(String::new())),
         };
         Ok(Request {
@@ -416,6 +433,7 @@ impl Request {
             "forget-me" => Asked::ForgetMe,
             "review" => Asked::Review,
             "remind" => Asked::Remind(remind(call)?),
+            "run" => Asked::RunForm,
             other => return Err(Refusal::UnknownCommand(other.to_string())),
         })
     }
@@ -445,6 +463,33 @@ fn stats(cmd: &CommandInteraction, call: &Call) -> Result<Asked, Refusal> {
         guild: guild.get(),
         lesson,
     }))
+}
+
+/// `/run`'s form, submitted: the code and the optional input, as typed
+/// (their sizes are the lab's to check). Another modal is not ours.
+fn parse_run_form(modal: &ModalInteraction) -> Result<RunRequest, Refusal> {
+    if modal.data.custom_id != RUN_FORM_ID {
+        return Err(Refusal::UnknownButton);
+    }
+    let (mut code, mut stdin) = (String::new(), String::new());
+    for row in &modal.data.components {
+        for component in &row.components {
+            if let ActionRowComponent::InputText(input) = component {
+                let value = input.value.clone().unwrap_or_default();
+                match input.custom_id.as_str() {
+                    RUN_FORM_CODE => code = value,
+                    RUN_FORM_STDIN => stdin = value,
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(RunRequest {
+        code,
+        stdin,
+        token: modal.token.clone(),
+        offer_again: true,
+    })
 }
 
 fn parse_click(who: Learner, click: &ComponentInteraction) -> Result<ClickRequest, Refusal> {

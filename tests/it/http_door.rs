@@ -780,3 +780,107 @@ async fn stalled_bodies_hold_no_slot_and_are_answered_408(pool: PgPool) {
     );
     assert_eq!(door.door.metrics().rejections(Rejection::TooLarge), 1);
 }
+
+#[sqlx::test]
+async fn run_opens_the_code_form_and_its_submit_defers_then_edits_in_the_verdict(pool: PgPool) {
+    use tutorbot::lab::{LabHandle, LabQueue, LabStatus};
+    let Some(sandbox) = crate::lab::sandbox().await else {
+        return;
+    };
+    let lab = LabHandle::fixed(LabStatus::On(LabQueue::new(sandbox, 2, 4)));
+    let door = Door::start_with(support::core(pool.clone()).with_lab(lab), pool).await;
+    let o = door.origin(snowflake());
+
+    // `/run` answers with the form: a paragraph for the code, one for input.
+    let form = door
+        .deliver(&slash_command(&o, COMMAND_ID, "run", vec![]))
+        .await;
+    assert_eq!(form.callback_type(), Some(9), "{}", form.body);
+    assert_eq!(form.body["data"]["custom_id"], "lab:run");
+    let inputs: Vec<&Value> = form.body["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| &row["components"][0])
+        .collect();
+    assert_eq!(inputs.len(), 2);
+    assert_eq!(inputs[0]["custom_id"], "code");
+    assert_eq!(inputs[0]["max_length"], 4000);
+    assert_eq!(inputs[1]["required"], false);
+
+    // The submit: a deferral at once, then the verdict through REST.
+    let submit = o.next();
+    let code = "name = input()\nprint(f'hello {name}')\nraise SystemExit(3)\n";
+    let deferral = door
+        .deliver(&modal_submit(
+            &submit,
+            "lab:run",
+            &[("code", code), ("stdin", "ada\n")],
+        ))
+        .await;
+    assert_eq!(deferral.callback_type(), Some(5));
+    let verdict = door
+        .fake
+        .wait_for_call(|c| {
+            c.is_original_edit(&submit.token) && c.body["embeds"][0]["title"].is_string()
+        })
+        .await;
+    assert_eq!(verdict.status, 200, "{}", verdict.response);
+    let description = verdict.body["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.contains("  1 | hello ada"), "{description}");
+    assert!(description.contains("exited with 3"), "{description}");
+    assert!(
+        verdict.index > deferral.index,
+        "no edit before the deferral"
+    );
+    let again = &verdict.body["components"][0]["components"][0];
+    assert_eq!(again["custom_id"], "lab:run-again", "{}", verdict.body);
+    door.door.followups().wait(|c| c.in_flight == 0).await;
+
+    // "Run again" opens the form again.
+    let message = verdict.response.clone();
+    let reopened = door
+        .deliver(&button_click(&o.next(), "lab:run-again", message))
+        .await;
+    assert_eq!(reopened.callback_type(), Some(9), "{}", reopened.body);
+    door.fake.assert_no_error_calls();
+}
+
+#[sqlx::test]
+async fn a_form_that_is_not_ours_is_refused_and_runs_nothing(pool: PgPool) {
+    let door = Door::start(pool).await;
+    let o = door.origin(snowflake());
+    let answer = door
+        .deliver(&modal_submit(&o, "someone-else", &[("code", "print(1)")]))
+        .await;
+    assert_eq!(answer.callback_type(), Some(4), "{}", answer.body);
+    door.fake.assert_no_error_calls();
+}
+
+#[sqlx::test]
+async fn a_run_with_long_output_shows_its_first_lines_and_attaches_the_whole_output(pool: PgPool) {
+    use tutorbot::lab::{LabHandle, LabQueue, LabStatus};
+    let Some(sandbox) = crate::lab::sandbox().await else {
+        return;
+    };
+    let lab = LabHandle::fixed(LabStatus::On(LabQueue::new(sandbox, 2, 4)));
+    let door = Door::start_with(support::core(pool.clone()).with_lab(lab), pool).await;
+    let o = door.origin(snowflake());
+    let code = "for i in range(200):\n    print(f'line {i}')\n";
+    door.deliver(&modal_submit(&o, "lab:run", &[("code", code)]))
+        .await;
+    let verdict = door
+        .fake
+        .wait_for_call(|c| c.is_original_edit(&o.token) && c.body["embeds"][0]["title"].is_string())
+        .await;
+    assert_eq!(verdict.status, 200, "{}", verdict.response);
+    let description = verdict.body["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.contains(" 30 | line 29"), "{description}");
+    assert!(!description.contains("line 30\n"), "{description}");
+    assert!(description.contains("170 more lines"), "{description}");
+    assert_eq!(verdict.attachments.len(), 1, "{}", verdict.body);
+    assert_eq!(verdict.attachments[0].filename, "run.txt");
+    let whole = String::from_utf8(verdict.attachments[0].data.clone()).unwrap();
+    assert!(whole.contains(" 200 | line 199"), "{whole}");
+    door.fake.assert_no_error_calls();
+}

@@ -116,6 +116,7 @@ async fn a_full_lab_shows_a_waiting_learner_their_place_and_refuses_a_second_run
             code: code.into(),
             stdin: String::new(),
             token: format!("token-{who}"),
+            offer_again: false,
         }),
     };
     // The first learner's run holds the lab's one slot for two seconds.

@@ -10,12 +10,17 @@
 
 use std::time::Duration;
 
-use serenity::all::{CreateEmbed, EditInteractionResponse};
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateAttachment, CreateEmbed, CreateInputText,
+    CreateInteractionResponse, CreateModal, EditInteractionResponse, InputTextStyle,
+};
 
-use super::{edit, truncate, COLOUR_DONE};
+use super::{button, edit, rows, truncate, COLOUR_DONE};
 use crate::content::LabTexts;
 use crate::core::error::Refusal;
 use crate::core::limits;
+use crate::core::request::{RUN_AGAIN_ID, RUN_FORM_CODE, RUN_FORM_ID, RUN_FORM_STDIN};
+use crate::lab::limits::{MAX_CODE_CHARS, MAX_STDIN_CHARS};
 use crate::lab::{BadJob, Captured, Place, Span, Verdict};
 
 /// Red, for a run that did not end well.
@@ -24,6 +29,11 @@ const COLOUR_BAD: u32 = 0xED4245;
 const STDOUT_BUDGET: usize = 1800;
 /// Characters of stderr shown in the message.
 const STDERR_BUDGET: usize = 1000;
+/// Lines of stdout and of stderr shown in the message.
+const STDOUT_LINES: usize = 30;
+const STDERR_LINES: usize = 15;
+/// The attachment holding the whole verdict when the message shows part.
+pub const ATTACHMENT: &str = "run.txt";
 /// Requests drawn in the timeline, and the width of its bars.
 const TIMELINE_ROWS: usize = 12;
 const TIMELINE_WIDTH: usize = 30;
@@ -62,26 +72,81 @@ pub fn failed(t: &LabTexts) -> EditInteractionResponse {
     edit().content(t.run_failed.as_str())
 }
 
-/// The verdict, in one embed.
-pub fn verdict(t: &LabTexts, v: &Verdict) -> EditInteractionResponse {
-    edit().content("").embed(verdict_embed(t, v))
+/// The verdict, in one embed. With `discord` (Discord's doors): a "Run
+/// again" button that opens the form, and, when the message shows only part
+/// of the output, the whole verdict as a text attachment ([`ATTACHMENT`]).
+pub fn verdict(t: &LabTexts, v: &Verdict, discord: bool) -> EditInteractionResponse {
+    let (embed, partial) = verdict_embed(t, v, discord);
+    let shown = edit().content("").embed(embed);
+    if !discord {
+        return shown;
+    }
+    let shown = if partial {
+        let whole = crate::lab::cli::render(v);
+        shown.new_attachment(CreateAttachment::bytes(whole.into_bytes(), ATTACHMENT))
+    } else {
+        shown
+    };
+    shown.components(rows(vec![button(
+        RUN_AGAIN_ID.to_string(),
+        t.button_run_again.as_str(),
+        ButtonStyle::Primary,
+    )]))
 }
 
-/// The verdict's embed (also what the Discord view builds on).
-pub fn verdict_embed(t: &LabTexts, v: &Verdict) -> CreateEmbed {
+/// `/run`'s form: a paragraph for the code (Discord's 4000 characters, the
+/// lab's own bound) and an optional one for `input()`.
+pub fn form(t: &LabTexts) -> CreateInteractionResponse {
+    let code = CreateInputText::new(
+        InputTextStyle::Paragraph,
+        field(t.run_form_code.as_str()),
+        RUN_FORM_CODE,
+    )
+    .placeholder(truncate(t.run_form_code_hint.as_str(), 100))
+    .max_length(limits::TEXT_INPUT_VALUE_MAX.min(MAX_CODE_CHARS) as u16)
+    .required(true);
+    let stdin = CreateInputText::new(
+        InputTextStyle::Paragraph,
+        field(t.run_form_stdin.as_str()),
+        RUN_FORM_STDIN,
+    )
+    .max_length(limits::TEXT_INPUT_VALUE_MAX.min(MAX_STDIN_CHARS) as u16)
+    .required(false);
+    CreateInteractionResponse::Modal(
+        CreateModal::new(
+            RUN_FORM_ID,
+            truncate(t.run_form_title.as_str(), limits::MODAL_TITLE_MAX),
+        )
+        .components(vec![
+            CreateActionRow::InputText(code),
+            CreateActionRow::InputText(stdin),
+        ]),
+    )
+}
+
+fn field(label: &str) -> String {
+    truncate(label, limits::TEXT_INPUT_LABEL_MAX)
+}
+
+/// The verdict's embed, and whether it shows only part of the output
+/// (`attached`: the rest is said to be in [`ATTACHMENT`]).
+pub fn verdict_embed(t: &LabTexts, v: &Verdict, attached: bool) -> (CreateEmbed, bool) {
+    let mut partial = false;
     let mut parts: Vec<String> = Vec::new();
     if v.stdout.text.is_empty() && v.stderr.text.is_empty() {
         parts.push(t.run_no_output.as_str().to_string());
     }
-    for (heading, out, budget) in [
-        (&t.run_stdout, &v.stdout, STDOUT_BUDGET),
-        (&t.run_stderr, &v.stderr, STDERR_BUDGET),
+    for (heading, out, budget, lines) in [
+        (&t.run_stdout, &v.stdout, STDOUT_BUDGET, STDOUT_LINES),
+        (&t.run_stderr, &v.stderr, STDERR_BUDGET, STDERR_LINES),
     ] {
         if out.text.is_empty() {
             continue;
         }
         parts.push(heading.as_str().to_string());
-        parts.push(numbered(t, out, budget));
+        let (block, cut) = numbered(t, out, budget, lines, attached);
+        partial |= cut;
+        parts.push(block);
     }
     let ending = v.ending.to_string();
     parts.push(if v.passed() {
@@ -97,19 +162,27 @@ pub fn verdict_embed(t: &LabTexts, v: &Verdict) -> CreateEmbed {
         parts.push(t.run_timeline.fill(&[("count", &v.requests.len())]));
         parts.push(format!("```\n{}\n```", timeline(&v.requests)));
     }
-    CreateEmbed::new()
+    let embed = CreateEmbed::new()
         .title(truncate(t.run_title.as_str(), limits::EMBED_TITLE_MAX))
         .description(truncate(&parts.join("\n"), limits::EMBED_DESCRIPTION_MAX))
-        .colour(if v.passed() { COLOUR_DONE } else { COLOUR_BAD })
+        .colour(if v.passed() { COLOUR_DONE } else { COLOUR_BAD });
+    (embed, partial)
 }
 
 /// One stream as a code block with line numbers, within `budget`
-/// characters; the lines left out are counted.
-pub fn numbered(t: &LabTexts, out: &Captured, budget: usize) -> String {
+/// characters and `max_lines` lines; the lines left out are counted (and
+/// said to be in the attachment when `attached`). Also: whether any were.
+pub fn numbered(
+    t: &LabTexts,
+    out: &Captured,
+    budget: usize,
+    max_lines: usize,
+    attached: bool,
+) -> (String, bool) {
     let lines: Vec<&str> = out.text.lines().collect();
     let mut shown = String::new();
     let mut kept = 0;
-    for (i, line) in lines.iter().enumerate() {
+    for (i, line) in lines.iter().enumerate().take(max_lines) {
         let line = format!("{:>3} | {}\n", i + 1, defuse(&truncate(line, 120)));
         if shown.chars().count() + line.chars().count() > budget {
             break;
@@ -118,15 +191,21 @@ pub fn numbered(t: &LabTexts, out: &Captured, budget: usize) -> String {
         kept += 1;
     }
     let mut block = format!("```\n{shown}```");
-    if kept < lines.len() {
+    let left = lines.len() - kept;
+    if left > 0 {
         block.push('\n');
-        block.push_str(&t.run_more_lines.fill(&[("count", &(lines.len() - kept))]));
+        block.push_str(&if attached {
+            t.run_more_attached
+                .fill(&[("count", &left), ("file", &ATTACHMENT)])
+        } else {
+            t.run_more_lines.fill(&[("count", &left)])
+        });
     }
     if out.cut {
         block.push('\n');
         block.push_str(t.run_cut.as_str());
     }
-    block
+    (block, left > 0)
 }
 
 /// The practice server's requests, one bar each on one time axis, like the
@@ -206,7 +285,9 @@ mod tests {
     #[test]
     fn long_output_keeps_the_description_within_discords_limit_and_counts_the_rest() {
         let many: String = (0..5000).map(|i| format!("line {i}\n")).collect();
-        let embed = serde_json::to_value(verdict_embed(&texts(), &verdict_with(&many))).unwrap();
+        let (embed, partial) = verdict_embed(&texts(), &verdict_with(&many), false);
+        assert!(partial);
+        let embed = serde_json::to_value(embed).unwrap();
         let description = embed["description"].as_str().unwrap();
         assert!(description.chars().count() <= limits::EMBED_DESCRIPTION_MAX);
         assert!(description.contains("  1 | line 0"));
@@ -218,8 +299,8 @@ mod tests {
 
     #[test]
     fn backticks_in_the_output_cannot_close_the_code_block() {
-        let embed =
-            serde_json::to_value(verdict_embed(&texts(), &verdict_with("```\nhi\n"))).unwrap();
+        let (embed, _) = verdict_embed(&texts(), &verdict_with("```\nhi\n"), false);
+        let embed = serde_json::to_value(embed).unwrap();
         let description = embed["description"].as_str().unwrap();
         // Our own block's fences only: open and close.
         assert_eq!(description.matches("```").count(), 2, "{description}");

@@ -148,6 +148,7 @@ where
                 code,
                 stdin: String::new(),
                 token: String::new(),
+                offer_again: false,
             })))
         } else {
             let line = line.trim();
