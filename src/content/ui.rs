@@ -209,6 +209,7 @@ texts! { ReviewTexts;
 texts! { LabTexts;
     // /run, as Discord lists it.
     cmd_run: [],
+    cmd_exercise: [],
 
     // The /run form (Discord's modal) and its button.
     run_form_title: [],
@@ -244,4 +245,10 @@ texts! { LabTexts;
     run_times: [wall, cpu],
     run_timeline: [count],
     run_failed: [],
+
+    // /exercise.
+    exercises_title: [lesson],
+    exercises_intro: [],
+    exercise_line: [number, title, objective],
+    exercises_none: [lesson],
 }

@@ -50,6 +50,9 @@ pub fn with_demo_max(catalog: &Catalog, max_n: u64) -> Vec<CreateCommand> {
         // No options: Discord's doors answer with the code form (a modal);
         // the console reads the code lines after it.
         CreateCommand::new("run").description(catalog.lab_texts.cmd_run.as_str()),
+        CreateCommand::new("exercise")
+            .description(catalog.lab_texts.cmd_exercise.as_str())
+            .add_option(lesson_option(catalog)),
     ]
 }
 

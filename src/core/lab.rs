@@ -9,6 +9,9 @@
 //! learner's still going (one job per learner, which [`LabQueue`] enforces),
 //! the queue full. The run itself is the lab's; nothing here waits on it.
 //!
+//! `/exercise <lesson>` lists the lesson's graded exercises (the learner's
+//! attempts are not stored yet).
+//!
 //! [`LabQueue`]: crate::lab::LabQueue
 
 use std::sync::Arc;
@@ -19,6 +22,7 @@ use super::error::{CoreError, Refusal};
 use super::request::{Learner, RunRequest};
 use super::view;
 use super::{Core, Followup};
+use crate::content::Lesson;
 use crate::lab::{Job, LabStatus, Place, QueueRefusal};
 
 /// A job taken by the lab: answered with a deferral.
@@ -74,6 +78,13 @@ pub async fn start(
         edit(followup.as_ref(), &token, shown).await;
     });
     Ok(RunStarted)
+}
+
+/// `/exercise <lesson>`: the lesson whose exercises to list.
+pub fn exercises<'a>(core: &'a Core, lesson: &str) -> Result<&'a Lesson, CoreError> {
+    core.catalog
+        .lesson(lesson)
+        .ok_or_else(|| Refusal::UnknownLesson(lesson.to_string()).into())
 }
 
 async fn edit(followup: &dyn Followup, token: &str, edit: EditInteractionResponse) {

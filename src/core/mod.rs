@@ -336,6 +336,7 @@ impl Core {
             }
             Asked::ForgetMe => view::account::confirm_forget(catalog, who),
             Asked::RunForm => view::lab::form(&catalog.lab_texts),
+            Asked::Exercises(l) => view::lab::exercises(catalog, lab::exercises(self, &l.lesson)?),
             Asked::Run(run) => {
                 lab::start(self, who, run, followup).await?;
                 // The run edits this deferred answer as it goes.

@@ -67,6 +67,8 @@ pub enum Asked {
     Remind(RemindRequest),
     /// Autocomplete on `/remind`'s time zone, with what the learner typed.
     SuggestTimezone(String),
+    /// `/exercise <lesson>`: the lesson's exercises.
+    Exercises(LessonRequest),
     /// `/run` in Discord, or its "Run again" button: open the code form.
     RunForm,
     /// `/run` with the learner's code (the console's typed lines, or the
@@ -434,6 +436,7 @@ impl Request {
             "review" => Asked::Review,
             "remind" => Asked::Remind(remind(call)?),
             "run" => Asked::RunForm,
+            "exercise" => Asked::Exercises(lesson()?),
             other => return Err(Refusal::UnknownCommand(other.to_string())),
         })
     }

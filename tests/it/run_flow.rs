@@ -158,3 +158,29 @@ async fn a_full_lab_shows_a_waiting_learner_their_place_and_refuses_a_second_run
     let second_done = seen.iter().position(|e| e.contains("second")).unwrap();
     assert!(first_done < second_done, "{seen:#?}");
 }
+
+#[sqlx::test]
+async fn exercise_lists_the_lessons_exercises_with_the_objective_each_proves(pool: PgPool) {
+    let out = console(
+        pool,
+        LabStatus::Starting,
+        "/exercise async\n/exercise no-such-lesson\n",
+    )
+    .await;
+    let catalog = tutorbot_testkit::catalog();
+    let lesson = catalog.lesson("async").expect("the async lesson");
+    assert!(lesson.exercises.len() >= 5);
+    for e in &lesson.exercises {
+        assert!(out.contains(&e.title), "{} missing from {out}", e.title);
+        let objective = lesson
+            .objectives
+            .iter()
+            .find(|o| o.id == e.objective)
+            .unwrap();
+        assert!(out.contains(&objective.text), "{out}");
+    }
+    assert!(
+        out.contains("There is no lesson called `no-such-lesson`"),
+        "{out}"
+    );
+}
