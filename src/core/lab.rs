@@ -25,6 +25,10 @@ use super::{Core, Followup};
 use crate::content::Lesson;
 use crate::lab::{Job, LabStatus, Place, QueueRefusal};
 
+/// How long a run waits for a lab still proving its sandbox at start
+/// before it is told "still starting".
+pub const START_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
 /// A job taken by the lab: answered with a deferral.
 #[derive(Debug)]
 pub struct RunStarted;
@@ -38,7 +42,18 @@ pub async fn start(
 ) -> Result<RunStarted, CoreError> {
     // The learner's mistake first: it is theirs to fix wherever they run.
     let job = Job::new(request.code, request.stdin).map_err(Refusal::BadCode)?;
-    let queue = match core.lab.as_ref().map(|lab| lab.status()) {
+    let status = match core.lab.as_ref() {
+        None => None,
+        // A run asked for just after start (a piped console, a learner
+        // quicker than the sandbox's first proof) waits a moment for the
+        // lab to be on or off, well inside Discord's 3 seconds.
+        Some(lab) => Some(
+            tokio::time::timeout(START_WAIT, lab.started())
+                .await
+                .unwrap_or_else(|_| lab.status()),
+        ),
+    };
+    let queue = match status {
         None => return Err(Refusal::LabOff { reason: None }.into()),
         Some(LabStatus::Off { reason }) => {
             return Err(Refusal::LabOff {

@@ -26,6 +26,9 @@ pub enum LabStatus {
 #[derive(Debug, Clone)]
 pub struct LabHandle {
     status: watch::Receiver<LabStatus>,
+    /// A fixed handle keeps its sender, so that a lab fixed at `Starting`
+    /// stays starting (rather than reading as a start-up that died).
+    _fixed: Option<std::sync::Arc<watch::Sender<LabStatus>>>,
 }
 
 impl LabHandle {
@@ -51,15 +54,19 @@ impl LabHandle {
             };
             let _ = tx.send(status);
         });
-        LabHandle { status: rx }
+        LabHandle {
+            status: rx,
+            _fixed: None,
+        }
     }
 
     /// A handle that stays at `status` (tests; a lab set up by hand).
     pub fn fixed(status: LabStatus) -> LabHandle {
         let (tx, rx) = watch::channel(status);
-        // Dropping the sender keeps the value, which is all a fixed handle needs.
-        drop(tx);
-        LabHandle { status: rx }
+        LabHandle {
+            status: rx,
+            _fixed: Some(std::sync::Arc::new(tx)),
+        }
     }
 
     pub fn status(&self) -> LabStatus {

@@ -327,7 +327,7 @@ async fn quit_while_a_demo_runs_shows_its_result_before_leaving(pool: PgPool) {
     };
     let out = run.stdout("/demo gather 3\n/quit\n/progress\n");
     assert!(
-        out.contains("Finishing the demo that is still running"),
+        out.contains("Finishing the demo or run still going"),
         "{out}"
     );
     assert!(out.contains("Speed-up"), "the result is shown: {out}");
