@@ -31,11 +31,12 @@ const GUILD: u64 = 1_300_000_000_000_000_001;
 const CHANNEL: u64 = 1_300_000_000_000_000_002;
 const COMMAND_ID: u64 = 1_300_000_000_000_000_004;
 
-/// The door on a loopback port, in this process.
-struct Door {
-    fake: FakeDiscord,
-    door: Arc<HttpDoor>,
-    base: String,
+/// The door on a loopback port, in this process (the hardening tests use
+/// it too, under their own connection limits).
+pub(crate) struct Door {
+    pub(crate) fake: FakeDiscord,
+    pub(crate) door: Arc<HttpDoor>,
+    pub(crate) base: String,
     core: Core,
     server: JoinHandle<std::io::Result<()>>,
 }
@@ -61,6 +62,16 @@ impl Door {
         pool: PgPool,
         tune: impl FnOnce(&mut HttpOptions),
     ) -> Door {
+        Door::start_limited(bot_core, pool, ServeLimits::default(), tune).await
+    }
+
+    /// The door with some of its options changed, under these connection limits.
+    pub(crate) async fn start_limited(
+        bot_core: Core,
+        pool: PgPool,
+        limits: ServeLimits,
+        tune: impl FnOnce(&mut HttpOptions),
+    ) -> Door {
         let fake = FakeDiscord::start().await;
         let mut options = HttpOptions::new(&fake.public_key_hex()).expect("the fake's key");
         options.api_base = Some(fake.api_base());
@@ -69,7 +80,7 @@ impl Door {
         let door = Arc::new(HttpDoor::new(bot_core, options));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let server = support::serve_http_door(Arc::clone(&door), listener, ServeLimits::default());
+        let server = support::serve_http_door(Arc::clone(&door), listener, limits);
         Door {
             fake,
             door,
