@@ -1,22 +1,27 @@
-# Build stage: compile the release binary (migrations are embedded in it).
-FROM rust:1-slim-bookworm AS build
+# Build stages. cargo-chef keeps the dependencies in a layer of their own,
+# keyed on a recipe of the manifests only: a change to src/ (or a lesson)
+# rebuilds tutorbot itself, not the few hundred crates below it.
+FROM rust:1-slim-bookworm AS chef
 # The gateway's TLS is the system's OpenSSL (see Cargo.toml: serenity's
 # native_tls_backend), so the build needs its headers.
 RUN apt-get update && apt-get install -y --no-install-recommends pkg-config libssl-dev \
     && rm -rf /var/lib/apt/lists/*
+RUN cargo install cargo-chef --version 0.1.78 --locked
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
-COPY .cargo .cargo
-# The queries' offline data: the build checks them without a database.
-COPY .sqlx .sqlx
-COPY build.rs build.rs
-COPY src src
-# The built-in lessons are embedded in the binary (src/content/tree.rs).
-COPY prompts prompts
-COPY migrations migrations
-COPY benches benches
-COPY tests tests
-COPY testkit testkit
+
+# The recipe: Cargo.toml, Cargo.lock and the crates' layout, nothing else.
+FROM chef AS planner
+COPY . .
+RUN cargo chef prepare --recipe-path recipe.json
+
+FROM chef AS build
+COPY --from=planner /src/recipe.json recipe.json
+# Changes only when the recipe does.
+RUN cargo chef cook --release --locked --recipe-path recipe.json --bin tutorbot
+# The sources (.dockerignore keeps target/, .git and .env out). The queries'
+# offline data (.sqlx/) lets the build check them without a database;
+# migrations and the built-in lessons are embedded in the binary.
+COPY . .
 RUN cargo build --release --locked --bin tutorbot
 
 # Run stage: a small image, a non-root user and the binary, which carries
@@ -33,7 +38,10 @@ RUN /opt/tutorbot-lab-setup/lab-runtime
 WORKDIR /app
 COPY --from=build /src/target/release/tutorbot /usr/local/bin/tutorbot
 USER tutorbot
-ENV HTTP_ADDR=0.0.0.0:8080 OPS_ADDR=0.0.0.0:9090 RUST_LOG=info
+# ON_CONFIG_ERROR=wait: a missing setting (a blank DISCORD_TOKEN, say) prints
+# its one line and the container waits to be stopped, instead of exiting
+# and being restarted into the same line forever.
+ENV HTTP_ADDR=0.0.0.0:8080 OPS_ADDR=0.0.0.0:9090 RUST_LOG=info ON_CONFIG_ERROR=wait
 # 8080: POST /interactions (public); 9090: /healthz and /metrics (publish to loopback only).
 EXPOSE 8080 9090
 # Refuse to start on broken content before anything else.

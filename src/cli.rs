@@ -118,6 +118,39 @@ pub enum LabCommand {
     },
 }
 
+/// `ON_CONFIG_ERROR=wait`: on a configuration error ([`ConfigError`]),
+/// wait to be stopped instead of exiting at once (the Dockerfile sets it).
+/// Read from the environment directly, since it must work when the typed
+/// settings cannot be loaded; `.env` has been read by then.
+///
+/// [`ConfigError`]: crate::settings::ConfigError
+pub fn waits_on_config_error() -> bool {
+    std::env::var("ON_CONFIG_ERROR").is_ok_and(|v| v.trim().eq_ignore_ascii_case("wait"))
+}
+
+/// A future that completes on SIGINT or SIGTERM, with both handlers
+/// registered before this returns: a signal sent once the caller has said
+/// it is waiting is never lost (nor kills the process by default action).
+pub fn stopped() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let int = signal(SignalKind::interrupt()).ok();
+    let term = signal(SignalKind::terminate()).ok();
+    async move {
+        let recv = |s: Option<tokio::signal::unix::Signal>| async move {
+            match s {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = recv(int) => {}
+            _ = recv(term) => {}
+        }
+    }
+}
+
 /// Runs the command; the process exit code follows the result.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     // `.env` before logging, so that a RUST_LOG written there counts. `check`

@@ -18,6 +18,30 @@ pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/tutor
 /// Where `/healthz` and `/metrics` live unless `OPS_ADDR` says otherwise.
 pub const DEFAULT_OPS_ADDR: &str = "127.0.0.1:9090";
 
+/// A setting is missing or wrong: the operator's to fix, not a failure of
+/// ours. `main` exits with [`ConfigError::EXIT_CODE`] for it (and, with
+/// `ON_CONFIG_ERROR=wait`, first waits to be stopped, so that a container's
+/// restart policy does not print the same line in a loop).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl ConfigError {
+    /// `EX_CONFIG` from sysexits.h: "something was found in an unconfigured
+    /// or misconfigured state".
+    pub const EXIT_CODE: u8 = 78;
+
+    /// Wraps a message as an `anyhow::Error` that [`ConfigError::is_in`] finds.
+    pub fn new(message: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(ConfigError(message.into()))
+    }
+
+    /// Whether an error (or any error in its chain) is a configuration error.
+    pub fn is_in(error: &anyhow::Error) -> bool {
+        error.chain().any(|e| e.is::<ConfigError>())
+    }
+}
+
 /// All of tutorbot's settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -123,7 +147,8 @@ impl Settings {
     /// Reads `.env` (if any) and then the environment. Call once, at start.
     pub fn load() -> anyhow::Result<Self> {
         Self::read_env_file()?;
-        let settings = Self::from_lookup(|key| std::env::var(key).ok())?;
+        let settings = Self::from_lookup(|key| std::env::var(key).ok())
+            .map_err(|e| ConfigError::new(format!("{e:#}")))?;
         settings.register_secrets();
         Ok(settings)
     }
@@ -136,7 +161,7 @@ impl Settings {
         match dotenvy::dotenv() {
             Ok(_) => Ok(()),
             Err(e) if e.not_found() => Ok(()),
-            Err(e) => Err(e).context("reading .env"),
+            Err(e) => Err(ConfigError::new(format!("reading .env: {e}"))),
         }
     }
 

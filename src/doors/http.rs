@@ -63,7 +63,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -85,7 +85,7 @@ use super::ops::{bind, ops_router, OpsServer};
 use super::server::{self, ServeLimits};
 use crate::core::{Core, Followup};
 use crate::metrics::{Kind, Metrics, Rejection};
-use crate::settings::Settings;
+use crate::settings::{ConfigError, Settings};
 
 /// The largest body accepted. A component click carries the whole message
 /// it sits on; ours are at most 2000 characters of content, one embed of at
@@ -180,10 +180,10 @@ impl HttpOptions {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
         let d = &settings.discord;
         let Some(key) = d.public_key.as_deref() else {
-            bail!(
+            return Err(ConfigError::new(
                 "DISCORD_PUBLIC_KEY is not set: copy the \"Public Key\" from your application's \
-                 General Information page at https://discord.com/developers/applications"
-            );
+                 General Information page at https://discord.com/developers/applications",
+            ));
         };
         Ok(HttpOptions {
             verifier: verifier(key)?,
@@ -203,14 +203,14 @@ fn verifier(public_key_hex: &str) -> anyhow::Result<Verifier> {
     let bytes = hex::decode(public_key_hex.trim()).ok();
     let key: Option<[u8; 32]> = bytes.and_then(|b| b.try_into().ok());
     let Some(key) = key else {
-        bail!(
+        return Err(ConfigError::new(format!(
             "DISCORD_PUBLIC_KEY must be 64 hex digits (the \"Public Key\" of your application), \
              got {} characters",
             public_key_hex.trim().len()
-        );
+        )));
     };
     Verifier::try_new(key)
-        .map_err(|e| anyhow::anyhow!("DISCORD_PUBLIC_KEY is not a valid Ed25519 key: {e}"))
+        .map_err(|e| ConfigError::new(format!("DISCORD_PUBLIC_KEY is not a valid Ed25519 key: {e}")))
 }
 
 /// The HTTP door: the core plus what checking and answering need.

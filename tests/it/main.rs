@@ -33,6 +33,7 @@ mod lab_exercises;
 mod lab_hostile;
 mod lesson_files;
 mod lesson_flow;
+mod operator;
 mod outage;
 mod quiz_flow;
 mod reload;
