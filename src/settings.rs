@@ -32,7 +32,7 @@ impl ConfigError {
     pub const EXIT_CODE: u8 = 78;
 
     /// Wraps a message as an `anyhow::Error` that [`ConfigError::is_in`] finds.
-    pub fn new(message: impl Into<String>) -> anyhow::Error {
+    pub fn error(message: impl Into<String>) -> anyhow::Error {
         anyhow::Error::new(ConfigError(message.into()))
     }
 
@@ -148,7 +148,7 @@ impl Settings {
     pub fn load() -> anyhow::Result<Self> {
         Self::read_env_file()?;
         let settings = Self::from_lookup(|key| std::env::var(key).ok())
-            .map_err(|e| ConfigError::new(format!("{e:#}")))?;
+            .map_err(|e| ConfigError::error(format!("{e:#}")))?;
         settings.register_secrets();
         Ok(settings)
     }
@@ -161,7 +161,7 @@ impl Settings {
         match dotenvy::dotenv() {
             Ok(_) => Ok(()),
             Err(e) if e.not_found() => Ok(()),
-            Err(e) => Err(ConfigError::new(format!("reading .env: {e}"))),
+            Err(e) => Err(ConfigError::error(format!("reading .env: {e}"))),
         }
     }
 

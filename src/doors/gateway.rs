@@ -203,11 +203,11 @@ impl std::fmt::Debug for GatewayOptions {
 
 /// The one line a missing token gets.
 fn missing_token() -> anyhow::Error {
-    crate::settings::ConfigError::new(format!(
+    crate::settings::ConfigError::error(
         "DISCORD_TOKEN is not set: create a bot for your application at \
          https://discord.com/developers/applications (Bot → Reset Token) and put the token in \
-         .env as DISCORD_TOKEN=..."
-    ))
+         .env as DISCORD_TOKEN=...",
+    )
 }
 
 impl GatewayOptions {

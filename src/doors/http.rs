@@ -180,7 +180,7 @@ impl HttpOptions {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
         let d = &settings.discord;
         let Some(key) = d.public_key.as_deref() else {
-            return Err(ConfigError::new(
+            return Err(ConfigError::error(
                 "DISCORD_PUBLIC_KEY is not set: copy the \"Public Key\" from your application's \
                  General Information page at https://discord.com/developers/applications",
             ));
@@ -203,14 +203,17 @@ fn verifier(public_key_hex: &str) -> anyhow::Result<Verifier> {
     let bytes = hex::decode(public_key_hex.trim()).ok();
     let key: Option<[u8; 32]> = bytes.and_then(|b| b.try_into().ok());
     let Some(key) = key else {
-        return Err(ConfigError::new(format!(
+        return Err(ConfigError::error(format!(
             "DISCORD_PUBLIC_KEY must be 64 hex digits (the \"Public Key\" of your application), \
              got {} characters",
             public_key_hex.trim().len()
         )));
     };
-    Verifier::try_new(key)
-        .map_err(|e| ConfigError::new(format!("DISCORD_PUBLIC_KEY is not a valid Ed25519 key: {e}")))
+    Verifier::try_new(key).map_err(|e| {
+        ConfigError::error(format!(
+            "DISCORD_PUBLIC_KEY is not a valid Ed25519 key: {e}"
+        ))
+    })
 }
 
 /// The HTTP door: the core plus what checking and answering need.

@@ -29,7 +29,10 @@ fn a_blank_discord_token_stops_serve_with_one_line_and_the_config_status() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{stderr}");
-    assert!(lines[0].starts_with("error: DISCORD_TOKEN is not set"), "{stderr}");
+    assert!(
+        lines[0].starts_with("error: DISCORD_TOKEN is not set"),
+        "{stderr}"
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -55,9 +58,15 @@ fn with_on_config_error_wait_a_blank_token_waits_to_be_stopped_instead_of_exitin
     // The second line is written once the stop signals are caught: the
     // explicit signal that the process is waiting, not a timer.
     stderr.read_line(&mut second).unwrap();
-    assert!(first.starts_with("error: DISCORD_TOKEN is not set"), "{first}");
+    assert!(
+        first.starts_with("error: DISCORD_TOKEN is not set"),
+        "{first}"
+    );
     assert!(second.starts_with("waiting to be stopped"), "{second}");
-    assert!(child.try_wait().unwrap().is_none(), "it exited instead of waiting");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "it exited instead of waiting"
+    );
 
     // SAFETY: kill(2) on our own child's pid, which has not been reaped.
     let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };

@@ -20,6 +20,7 @@
 //! note, and `/quit` (like the end of input) lets a demo still running
 //! finish and show its result before the console returns.
 
+mod highlight;
 pub mod screen;
 pub mod words;
 

@@ -14,6 +14,9 @@
 //!   colour unless `NO_COLOR` is set, when the Markdown is still rendered
 //!   but with no style at all.
 //!
+//! In colour, code blocks fenced as Python or Rust get syntax colours
+//! ([`super::highlight`]).
+//!
 //! The buttons follow, numbered from 1 in the order Discord shows them, a
 //! row a line (wrapped when wider than the screen): `[1] label  [2]✓ label`.
 //! A mark says a state, never a colour: `✓` a ticked objective or a right
@@ -26,6 +29,7 @@ use termimad::crossterm::style::Stylize;
 use termimad::{Alignment, MadSkin};
 use unicode_width::UnicodeWidthStr;
 
+use super::highlight::{self, Lang};
 use crate::core::{Action, ButtonId};
 
 /// How the console draws: plain for a pipe, rendered for a terminal.
@@ -79,8 +83,36 @@ impl Look {
             Look::Terminal { colour, .. } => {
                 let skin = skin(colour);
                 let md = apart(md);
-                let text = skin.text(&md, Some(self.width()));
-                text.to_string().trim_end_matches('\n').to_string()
+                let render = |md: &str| {
+                    let text = skin.text(md, Some(self.width())).to_string();
+                    text.trim_end_matches('\n').to_string()
+                };
+                if !colour {
+                    return render(&md);
+                }
+                // Code in a language the highlighter knows is drawn by it;
+                // the prose around it (and any other code) by termimad.
+                let mut out = Vec::new();
+                for block in blocks(&md) {
+                    match block {
+                        Block::Prose(p) if p.trim().is_empty() => {}
+                        Block::Prose(p) => out.push(render(&p)),
+                        Block::Code(lang, code) => out.push(
+                            highlight::highlight(lang, code.trim_end_matches('\n'))
+                                .lines()
+                                .map(|l| {
+                                    if l.is_empty() {
+                                        String::new()
+                                    } else {
+                                        format!("  {l}")
+                                    }
+                                })
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ),
+                    }
+                }
+                out.join("\n\n")
             }
         }
     }
@@ -106,6 +138,65 @@ fn apart(md: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A run of Markdown, or a fenced code block in a language
+/// [`highlight`] knows (its fences dropped).
+#[derive(Debug, PartialEq, Eq)]
+enum Block {
+    Prose(String),
+    Code(Lang, String),
+}
+
+/// The Markdown cut at the code blocks the highlighter colours.
+fn blocks(md: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut prose = String::new();
+    // The language, the fence line that opened the block, its body.
+    let mut code: Option<(Lang, &str, String)> = None;
+    for line in md.lines() {
+        let fence = line.trim_start().strip_prefix("```");
+        match (&mut code, fence) {
+            (Some((lang, _, body)), Some(_)) => {
+                out.push(Block::Code(*lang, std::mem::take(body)));
+                code = None;
+            }
+            (Some((_, _, body)), None) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            (None, Some(info)) if !prose_in_code(&prose) && Lang::from_info(info).is_some() => {
+                out.push(Block::Prose(std::mem::take(&mut prose)));
+                code = Lang::from_info(info).map(|l| (l, line, String::new()));
+            }
+            (None, _) => {
+                prose.push_str(line);
+                prose.push('\n');
+            }
+        }
+    }
+    // A block never closed stays Markdown, as the renderer would draw it.
+    if let Some((_, fence, body)) = code {
+        if let Some(Block::Prose(before)) = out.pop() {
+            prose = before;
+        }
+        prose.push_str(fence);
+        prose.push('\n');
+        prose.push_str(&body);
+    }
+    out.push(Block::Prose(prose));
+    out
+}
+
+/// Whether the prose so far ends inside a code block of another language
+/// (an odd number of fences), where a fence only closes it.
+fn prose_in_code(prose: &str) -> bool {
+    prose
+        .lines()
+        .filter(|l| l.trim_start().starts_with("```"))
+        .count()
+        % 2
+        == 1
 }
 
 fn skin(colour: bool) -> MadSkin {
@@ -384,6 +475,58 @@ mod tests {
             apart(md),
             "```py\nprint(1)\n```\n\n```text\n1\n```\nafter\n"
         );
+    }
+
+    #[test]
+    fn a_colour_terminal_colours_python_code_and_keeps_every_character() {
+        let md = "Run **this**:\n\n```python\nasync def main():\n    await asyncio.sleep(1)\n```\n\nThen `that`.";
+        let out = Look::Terminal {
+            width: 80,
+            colour: true,
+        }
+        .markdown(md);
+        assert!(out.contains(&"async".magenta().to_string()), "{out:?}");
+        let plain = strip_escapes(&out);
+        assert!(
+            plain.contains("  async def main():\n      await asyncio.sleep(1)"),
+            "{plain}"
+        );
+        assert!(plain.contains("Then that."), "{plain}");
+        assert!(!plain.contains("```"), "{plain}");
+    }
+
+    #[test]
+    fn code_in_another_language_or_never_closed_is_left_to_the_renderer() {
+        let blocks = blocks("a\n```text\nasync\n```\n```python\nx = 1\n");
+        assert_eq!(
+            blocks,
+            vec![Block::Prose(
+                "a\n```text\nasync\n```\n```python\nx = 1\n".into()
+            )]
+        );
+        let out = Look::Terminal {
+            width: 80,
+            colour: false,
+        }
+        .markdown("```python\nasync\n```");
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+    }
+
+    fn strip_escapes(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
     }
 
     #[test]
