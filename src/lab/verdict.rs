@@ -77,6 +77,10 @@ pub struct Verdict {
     pub requests: Vec<Span>,
     /// The hidden checks, for an exercise whose code ran to the end.
     pub check: Option<Check>,
+    /// For an exercise: how long the learner's own code ran, before the
+    /// hidden checks (which `wall` includes) started. Reported from inside
+    /// the sandbox, like `wall`.
+    pub code_wall: Option<Duration>,
 }
 
 impl Verdict {
@@ -125,6 +129,7 @@ pub(crate) enum Fact {
     Learner(LearnerFact),
     Request(RequestFact),
     Check(CheckFact),
+    Code(CodeFact),
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -152,6 +157,12 @@ pub(crate) struct CheckFact {
     pub why: Option<String>,
 }
 
+/// How long the learner's code ran before an exercise's checks.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CodeFact {
+    pub secs: f64,
+}
+
 /// The most requests a verdict carries.
 pub const MAX_SPANS: usize = 200;
 
@@ -161,6 +172,7 @@ pub(crate) struct Report {
     pub learner: Option<LearnerFact>,
     requests: Vec<RequestFact>,
     check: Option<Check>,
+    code_secs: Option<f64>,
 }
 
 impl Report {
@@ -183,6 +195,8 @@ impl Report {
                 })
             }
             Fact::Check(_) => {}
+            Fact::Code(c) if self.code_secs.is_none() => self.code_secs = Some(c.secs),
+            Fact::Code(_) => {}
         }
     }
 
@@ -245,9 +259,15 @@ pub(crate) fn judge(report: Report, seen: Observed, limits: &LabLimits) -> Optio
     };
     let requests = report.spans(learner.as_ref().map_or(0.0, |l| l.started));
     // Checks run only after the learner's code ended well.
-    let check = match ending {
-        Ending::Exited { code: 0, .. } => report.check,
-        _ => None,
+    let (check, code_wall) = match ending {
+        Ending::Exited { code: 0, .. } => (
+            report.check,
+            report
+                .code_secs
+                .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                .map(|d| d.min(wall)),
+        ),
+        _ => (None, None),
     };
     Some(Verdict {
         ending,
@@ -257,6 +277,7 @@ pub(crate) fn judge(report: Report, seen: Observed, limits: &LabLimits) -> Optio
         cpu,
         requests,
         check,
+        code_wall,
     })
 }
 
