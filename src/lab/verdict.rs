@@ -410,6 +410,37 @@ mod tests {
     }
 
     #[test]
+    fn the_code_time_before_the_checks_counts_only_once_and_never_beyond_the_wall() {
+        const EXIT_0: &str =
+            r#"{"learner": {"started": 10.0, "ended": 11.0, "cpu_secs": 0.2, "exit": 0}}"#;
+        let v = judge(
+            report(&[
+                EXIT_0,
+                r#"{"code": {"secs": 0.4}}"#,
+                r#"{"code": {"secs": 0.01}}"#,
+            ]),
+            seen(""),
+            &LabLimits::default(),
+        )
+        .unwrap();
+        assert_eq!(v.code_wall, Some(Duration::from_millis(400)));
+        let forged = judge(
+            report(&[EXIT_0, r#"{"code": {"secs": 99.0}}"#]),
+            seen(""),
+            &LabLimits::default(),
+        )
+        .unwrap();
+        assert_eq!(forged.code_wall, Some(Duration::from_secs(1)));
+        let failed = judge(
+            report(&[EXIT_1, r#"{"code": {"secs": 0.4}}"#]),
+            seen(""),
+            &LabLimits::default(),
+        )
+        .unwrap();
+        assert_eq!(failed.code_wall, None);
+    }
+
+    #[test]
     fn a_sandbox_that_says_nothing_is_our_failure_not_a_verdict() {
         assert!(judge(
             Report::default(),

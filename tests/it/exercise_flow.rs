@@ -345,7 +345,7 @@ async fn predict_then_run_shows_the_learners_guess_beside_the_time_measured(pool
     assert!(text.contains("Passed"), "{text}");
     assert!(
         text.contains(&format!(
-            "You predicted **{}**; your code took **",
+            "You predicted **{}**; your program took **",
             predict.choices[0].text
         )),
         "{text}"

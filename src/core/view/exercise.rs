@@ -380,3 +380,140 @@ fn embed_chars(embed: &CreateEmbed) -> usize {
         + count(&value["author"]["name"])
         + count(&value["footer"]["text"])
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::lab::{Captured, Ending, Span, Verdict};
+
+    fn catalog() -> Catalog {
+        Catalog::built_in().expect("the built-in prompts load")
+    }
+
+    /// A verdict as large as the lab makes one: output past its budget, a
+    /// full timeline.
+    fn huge(check: Check) -> Verdict {
+        let lines: String = (0..500)
+            .map(|i| format!("{i} {}\n", "x".repeat(150)))
+            .collect();
+        Verdict {
+            ending: Ending::Exited {
+                code: 0,
+                error: None,
+            },
+            stdout: Captured {
+                text: lines.clone(),
+                cut: true,
+            },
+            stderr: Captured {
+                text: lines,
+                cut: true,
+            },
+            wall: Duration::from_millis(1500),
+            cpu: Duration::from_millis(200),
+            requests: (0..200)
+                .map(|i| Span {
+                    path: format!("/delay/{i}?{}", "q".repeat(190)),
+                    status: 200,
+                    start: Duration::from_millis(i),
+                    end: Duration::from_millis(i + 300),
+                })
+                .collect(),
+            check: Some(check),
+            code_wall: Some(Duration::from_millis(320)),
+        }
+    }
+
+    #[test]
+    fn the_largest_verdict_keeps_every_discord_limit_and_shows_the_grade() {
+        let catalog = catalog();
+        let lesson = catalog.lesson("async").unwrap();
+        let e = lesson.exercise("gather").unwrap();
+        let who = Learner {
+            id: u64::MAX,
+            guild: None,
+        };
+        let choice = &e.predict.as_ref().unwrap().choices[0];
+        for (check, tally) in [
+            (
+                Check::Failed("w".repeat(5000)),
+                Some(Tally {
+                    tries: 9,
+                    passes: 0,
+                }),
+            ),
+            (Check::Passed, None),
+        ] {
+            let v = huge(check);
+            let g = Graded {
+                lesson,
+                index: 0,
+                exercise: e,
+                passed: crate::core::exercise::passed(&v),
+                verdict: &v,
+                tally,
+                guess: Some((0, choice)),
+                discord: true,
+            };
+            let body = serde_json::to_value(verdict(&catalog, who, &g)).unwrap();
+            let broken = limits::check_message_body(&body);
+            assert!(broken.is_empty(), "{broken:?}");
+            let grade = body["embeds"][0]["description"].as_str().unwrap();
+            assert!(
+                grade.contains("You predicted **about 0.3 s**; your program took **0.32 s**"),
+                "{grade}"
+            );
+            assert!(grade.contains("closest choice: about 0.3 s"), "{grade}");
+        }
+    }
+
+    #[test]
+    fn a_failed_try_earns_one_more_hint_up_to_all_of_them() {
+        let catalog = catalog();
+        let lesson = catalog.lesson("async").unwrap();
+        let e = lesson.exercise("give-up").unwrap();
+        let who = Learner { id: 1, guild: None };
+        let mut v = huge(Check::Failed("nope".into()));
+        v.stdout = Captured::default();
+        v.stderr = Captured::default();
+        let hints = |fails: i64| {
+            let g = Graded {
+                lesson,
+                index: 2,
+                exercise: e,
+                verdict: &v,
+                passed: false,
+                tally: Some(Tally {
+                    tries: fails,
+                    passes: 0,
+                }),
+                guess: None,
+                discord: false,
+            };
+            let body = serde_json::to_value(verdict(&catalog, who, &g)).unwrap();
+            body["embeds"][0]["description"]
+                .as_str()
+                .unwrap()
+                .matches("Hint ")
+                .count()
+        };
+        assert_eq!(hints(1), 1);
+        assert_eq!(hints(2), 2);
+        assert_eq!(hints(7), e.hints.len());
+    }
+
+    #[test]
+    fn the_closest_choice_is_measured_by_ratio() {
+        let c = |text: &str, secs| PredictChoice {
+            text: text.into(),
+            secs,
+        };
+        let choices = [c("0.3", 0.3), c("1.5", 1.5), c("3", 3.0)];
+        assert_eq!(closest(&choices, 0.6), "0.3");
+        assert_eq!(closest(&choices, 0.8), "1.5");
+        assert_eq!(closest(&choices, 2.2), "3");
+        assert_eq!(closest(&[], 1.0), "");
+    }
+}

@@ -21,7 +21,7 @@ use crate::core::error::Refusal;
 use crate::core::limits;
 use crate::core::request::{RUN_AGAIN_ID, RUN_FORM_CODE, RUN_FORM_ID, RUN_FORM_STDIN};
 use crate::lab::limits::{MAX_CODE_CHARS, MAX_STDIN_CHARS};
-use crate::lab::{BadJob, Captured, Place, Span, Verdict};
+use crate::lab::{BadJob, Captured, Ending, Place, Span, Verdict};
 
 /// Red, for a run that did not end well.
 const COLOUR_BAD: u32 = 0xED4245;
@@ -149,7 +149,9 @@ pub fn verdict_embed(t: &LabTexts, v: &Verdict, attached: bool) -> (CreateEmbed,
         parts.push(block);
     }
     let ending = v.ending.to_string();
-    parts.push(if v.passed() {
+    // The ending's mark says how the code ended; an exercise's checks are
+    // judged apart (view::exercise), so a program that ran well gets ✅.
+    parts.push(if matches!(v.ending, Ending::Exited { code: 0, .. }) {
         t.run_ending_ok.fill(&[("ending", &ending)])
     } else {
         t.run_ending_bad.fill(&[("ending", &ending)])
@@ -256,7 +258,6 @@ pub(super) fn defuse(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lab::Ending;
 
     fn verdict_with(stdout: &str) -> Verdict {
         Verdict {

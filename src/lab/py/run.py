@@ -79,6 +79,15 @@ def main():
     checks = b"".join(parts).decode("utf-8", errors="replace")
     sys.argv = ["main.py"]
     namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": builtins}
+    if checks:
+        # An exercise's time, shown beside the learner's predicted time, is
+        # their program's, not the loading of the libraries it uses: load
+        # those before the clock starts (the learner's imports then find them).
+        for name in ("asyncio", "httpx"):
+            try:
+                __import__(name)
+            except ImportError:
+                pass
     started = time.monotonic()
     code = run(load("/lab/main.py", "main.py"), "main.py", namespace)
     code_secs = time.monotonic() - started
