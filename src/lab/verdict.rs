@@ -257,7 +257,19 @@ pub(crate) fn judge(report: Report, seen: Observed, limits: &LabLimits) -> Optio
             (None, None) => return None,
         }
     };
-    let requests = report.spans(learner.as_ref().map_or(0.0, |l| l.started));
+    // Killed before PID 1 reported the learner's start: the first request
+    // stands in for it, so the timeline still starts near zero.
+    let origin = learner.as_ref().map_or_else(
+        || {
+            report
+                .requests
+                .iter()
+                .map(|r| r.start)
+                .fold(f64::INFINITY, f64::min)
+        },
+        |l| l.started,
+    );
+    let requests = report.spans(origin);
     // Checks run only after the learner's code ended well.
     let (check, code_wall) = match ending {
         Ending::Exited { code: 0, .. } => (
@@ -438,6 +450,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(failed.code_wall, None);
+    }
+
+    #[test]
+    fn a_run_killed_before_its_report_draws_its_requests_from_the_first_one() {
+        let mut wall = seen("");
+        wall.wall_killed = true;
+        let v = judge(
+            report(&[
+                r#"{"request": {"path": "/delay/100", "status": 200, "start": 5000.5, "end": 5000.6}}"#,
+                r#"{"request": {"path": "/delay/50", "status": 200, "start": 5000.25, "end": 5000.3}}"#,
+            ]),
+            wall,
+            &LabLimits::default(),
+        )
+        .unwrap();
+        let starts: Vec<u128> = v.requests.iter().map(|r| r.start.as_millis()).collect();
+        assert_eq!(starts, [250, 0]);
     }
 
     #[test]
