@@ -228,25 +228,26 @@ async fn the_starter_fails_with_the_checks_message_a_hint_more_each_try_and_try_
     let door = Door::start_with(support::core(pool.clone()).with_lab(lab), pool.clone()).await;
     let catalog = support::catalog();
     let lesson = catalog.lesson("async").unwrap();
-    let ex = lesson.exercise("give-up").unwrap();
+    // A starter that fails its checks quickly (give-up's waits seconds).
+    let ex = lesson.exercise("limit").unwrap();
     let user = snowflake();
     let o = door.origin(user);
-    let modal = form_id(user, &lesson.version, "give-up", None);
+    let modal = form_id(user, &lesson.version, "limit", None);
 
     let submit = o.next();
     door.deliver(&modal_submit(&submit, &modal, &[("code", &ex.starter)]))
         .await;
     let verdict = verdict_of(&door, &submit.token).await;
     let text = support::text(&verdict.body);
-    assert!(text.contains("Not yet: Give up on a slow call"), "{text}");
+    assert!(text.contains("Not yet: At most two at a time"), "{text}");
     assert!(
         text.contains(
-            "The check said:** an answer later than the limit should give None; got 'ok 2000'"
+            "The check said:** 6 requests were in flight at the same time; the limit was 2"
         ),
         "{text}"
     );
     // The check's message, never the check's code.
-    assert!(!text.contains("_check"), "{text}");
+    assert!(!text.contains("max_overlap"), "{text}");
     assert!(
         text.contains(&format!("Hint 1:** {}", ex.hints[0])),
         "{text}"
@@ -451,7 +452,7 @@ async fn in_the_console_an_exercise_is_answered_by_typed_lines_and_checked(pool:
     let catalog = support::catalog();
     let lesson = catalog.lesson("async").unwrap();
     let pass = lesson.exercise("keep-failures").unwrap();
-    let fail = lesson.exercise("give-up").unwrap();
+    let fail = lesson.exercise("limit").unwrap();
 
     let out = console(
         core.clone(),
@@ -467,12 +468,12 @@ async fn in_the_console_an_exercise_is_answered_by_typed_lines_and_checked(pool:
 
     let out = console(
         core.clone(),
-        &format!("/exercise async give-up\n{}\n.\n", fail.starter.trim_end()),
+        &format!("/exercise async limit\n{}\n.\n", fail.starter.trim_end()),
     )
     .await;
-    assert!(out.contains("Not yet: Give up on a slow call"), "{out}");
+    assert!(out.contains("Not yet: At most two at a time"), "{out}");
     assert!(
-        out.contains("an answer later than the limit should give None"),
+        out.contains("6 requests were in flight at the same time; the limit was 2"),
         "{out}"
     );
     assert!(out.contains(&fail.hints[0]), "{out}");
@@ -489,7 +490,7 @@ async fn in_the_console_an_exercise_is_answered_by_typed_lines_and_checked(pool:
     assert!(out.contains("exercises passed 1/5"), "{out}");
     assert!(out.contains("Exercise attempts (2)"), "{out}");
     assert!(
-        out.contains("`give-up` 1 tried, 0 passed, `keep-failures` 1 tried, 1 passed"),
+        out.contains("`keep-failures` 1 tried, 1 passed, `limit` 1 tried, 0 passed"),
         "{out}"
     );
 
