@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo bench --bench lab                  # 21 runs each
-//! cargo bench --bench lab -- --reps 41 --jobs 40
+//! cargo bench --bench lab -- --reps 41 --jobs 40 --spin 6 --samples 1000
 //! ```
 //! 1. Overhead: the wall time of a whole lab run of `pass` (bubblewrap's
 //!    namespaces and mounts, PID 1, the practice server, run.py), measured
@@ -13,6 +13,12 @@
 //!    `LabQueue` of `LAB_MAX_RUNNING` = cores, runs per second; meanwhile
 //!    a loopback TCP round trip every 10 ms on the same runtime, as another
 //!    learner's interaction would be served, its p50/p99/max latency.
+//! 3. Other learners' answers with the lab full of `while True: pass`:
+//!    `/progress` (parse, three Postgres reads, draw, serialize) through
+//!    the core every 10 ms, `--samples` times with the lab idle, then while
+//!    `--spin` jobs spinning until their CPU limit hold every slot; p50,
+//!    p99 and max of each. Needs the machine's Postgres (a throwaway
+//!    database, created and dropped, as `benches/core.rs` does).
 //!
 //! Needs bubblewrap and the lab's runtime (`scripts/lab-runtime`, or
 //! `LAB_PYTHON`). Prints the load average, to tell a quiet machine from a
@@ -22,8 +28,13 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use secrecy::SecretString;
+use sqlx::Connection;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tutorbot::lab::{Job, Lab, LabConfig, LabQueue};
+use tutorbot::core::{Core, Followup};
+use tutorbot::doors::wire::{self, ConsoleUser};
+use tutorbot::lab::{Job, Lab, LabConfig, LabHandle, LabQueue, LabStatus, Sandbox};
+use tutorbot::settings::Settings;
 
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
@@ -160,4 +171,143 @@ async fn main() {
     if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
         println!("load average: {}", load.trim());
     }
+
+    // 3. /progress through the core, idle and with the lab full of spinners.
+    progress_with_spinners(
+        sandbox,
+        cores,
+        arg("--spin", cores * 3),
+        arg("--samples", 500),
+    )
+    .await
+    .expect("the /progress part ran");
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!("load average: {}", load.trim());
+    }
+}
+
+/// Followups dropped: `/progress` has none.
+struct Quiet;
+
+#[async_trait::async_trait]
+impl Followup for Quiet {
+    async fn edit_original(
+        &self,
+        _: &str,
+        _: serenity::all::EditInteractionResponse,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+    async fn send_followup(
+        &self,
+        _: &str,
+        _: serenity::all::CreateInteractionResponseFollowup,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// `/progress` answered every 10 ms, `samples` times idle, then for as long
+/// as `spin` jobs of `while True: pass` keep the lab's `cores` slots full.
+async fn progress_with_spinners(
+    sandbox: Arc<Sandbox>,
+    cores: usize,
+    spin: usize,
+    samples: usize,
+) -> anyhow::Result<()> {
+    let base = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let (server, _) = base
+        .rsplit_once('/')
+        .expect("DATABASE_URL ends in /database");
+    let db = format!("tutorbot_bench_lab_{}", std::process::id());
+    let mut settings = Settings::from_lookup(|k| match k {
+        "PROMPTS_DIR" => Some(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts").to_string()),
+        "LEARNER_RATE" => Some("0".to_string()),
+        _ => None,
+    })?;
+    settings.database.url = SecretString::from(format!("{server}/{db}"));
+    let queue = LabQueue::new(sandbox, cores, spin);
+    let core: Core = tutorbot::app::start(&settings)
+        .await?
+        .with_lab(LabHandle::fixed(LabStatus::On(queue.clone())));
+    let followup: Arc<dyn Followup> = Arc::new(Quiet);
+    let user = ConsoleUser::named("bench");
+    let progress = wire::command(&user, "progress", vec![], 1)?;
+    let answer = |core: Core, followup: Arc<dyn Followup>| {
+        let progress = progress.clone();
+        async move {
+            let t = Instant::now();
+            let a = core.handle(&progress, followup).await;
+            std::hint::black_box(serde_json::to_vec(&a.response).unwrap());
+            assert_eq!(a.outcome, tutorbot::core::Outcome::Ok);
+            t.elapsed()
+        }
+    };
+    let mut tick = tokio::time::interval(Duration::from_millis(10));
+    let mut idle = Vec::new();
+    for _ in 0..samples {
+        tick.tick().await;
+        idle.push(answer(core.clone(), followup.clone()).await);
+    }
+    let spinners: Vec<_> = (0..spin)
+        .map(|i| {
+            queue
+                .submit(
+                    1000 + i as u64,
+                    Job::new("while True:\n    pass\n", "").unwrap(),
+                )
+                .unwrap()
+        })
+        .collect();
+    let all_done = tokio::spawn(async move {
+        let mut endings = Vec::new();
+        for ticket in spinners {
+            endings.push(ticket.verdict().await.map(|v| v.ending.to_string()));
+        }
+        endings
+    });
+    let t = Instant::now();
+    let mut full = Vec::new();
+    while !all_done.is_finished() {
+        tick.tick().await;
+        // Only while every slot is taken.
+        if queue.load().0 == cores {
+            full.push(answer(core.clone(), followup.clone()).await);
+        }
+    }
+    let lab_time = t.elapsed();
+    let endings = all_done.await?;
+    core.store.close().await;
+    let mut admin = sqlx::PgConnection::connect(&base).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await?;
+
+    let line = |name: &str, mut v: Vec<Duration>| {
+        v.sort();
+        println!(
+            "{name} ({} answers): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            v.len(),
+            ms(percentile(&v, 0.5)),
+            ms(percentile(&v, 0.99)),
+            ms(v[v.len() - 1])
+        );
+    };
+    line("/progress through the core, lab idle", idle);
+    line(
+        &format!(
+            "/progress through the core, lab full ({cores} of {spin} `while True: pass` running)"
+        ),
+        full,
+    );
+    println!(
+        "the spinners: {:.1} s in all; endings: {:?}",
+        lab_time.as_secs_f64(),
+        endings
+            .iter()
+            .map(|e| e.as_deref().unwrap_or("lab error"))
+            .collect::<std::collections::BTreeSet<_>>()
+    );
+    Ok(())
 }

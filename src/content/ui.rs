@@ -246,9 +246,48 @@ texts! { LabTexts;
     run_timeline: [count],
     run_failed: [],
 
-    // /exercise.
+    // /exercise: the list.
+    opt_exercise: [],
     exercises_title: [lesson],
     exercises_intro: [],
-    exercise_line: [number, title, objective],
+    exercise_line: [number, title, objective, status],
     exercises_none: [lesson],
+    exercise_status_new: [],
+    exercise_status_tried: [tries],
+    exercise_status_passed: [tries],
+    button_exercise: [number, title],
+
+    // /exercise: one exercise, and its form.
+    exercise_title: [number, title],
+    exercise_proves: [objective, status],
+    exercise_starter: [],
+    exercise_starter_in_form: [],
+    exercise_write_discord: [],
+    exercise_write_console: [],
+    exercise_predict: [question],
+    button_exercise_write: [],
+    exercise_form_title: [title],
+    exercise_form_code: [],
+    exercise_unknown: [lesson, exercise, exercises],
+
+    // /exercise: the verdict.
+    exercise_passed_title: [title],
+    exercise_failed_title: [title],
+    exercise_passed_body: [objective],
+    exercise_check_failed: [why],
+    exercise_did_not_finish: [ending],
+    exercise_prediction: [guess, wall, closest],
+    exercise_hint: [number, text],
+    exercise_tries: [tries, passes],
+    exercise_not_saved: [],
+    button_exercise_again: [],
+    button_exercise_tick: [objective],
+    exercise_ticked: [objective],
+    exercise_not_passed: [],
+
+    // /progress and /my-data.
+    progress_exercises: [passed, total],
+    my_data_exercises: [count],
+    my_data_exercise_lesson: [lesson, exercises, date],
+    my_data_exercise_item: [exercise, tries, passes],
 }

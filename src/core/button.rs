@@ -80,6 +80,35 @@ pub enum Action {
     },
     /// Show the learner's next due card.
     ReviewNext,
+    /// Open one exercise of a lesson: its statement and starter code.
+    ExerciseOpen {
+        lesson: String,
+        version: String,
+        exercise: String,
+    },
+    /// Open an exercise's answer form (a modal), refilled with the
+    /// learner's last code; `predicted` is the index of the time they
+    /// guessed, for a predict-then-run exercise.
+    ExerciseForm {
+        lesson: String,
+        version: String,
+        exercise: String,
+        predicted: Option<u8>,
+    },
+    /// The answer form itself (a modal's custom_id, never a button's): its
+    /// submit runs the code against the exercise's checks.
+    ExerciseSubmit {
+        lesson: String,
+        version: String,
+        exercise: String,
+        predicted: Option<u8>,
+    },
+    /// Tick the objective of an exercise the learner passed.
+    ExerciseTick {
+        lesson: String,
+        version: String,
+        exercise: String,
+    },
     /// Delete everything stored about the learner.
     ForgetConfirm,
     /// Keep it.
@@ -150,6 +179,36 @@ impl ButtonId {
                 rating,
             } => write!(s, "rr:{o}:{lesson}:{version}:{question}:{reps}:{rating}"),
             Action::ReviewNext => write!(s, "rn:{o}"),
+            Action::ExerciseOpen {
+                lesson,
+                version,
+                exercise,
+            } => write!(s, "xo:{o}:{lesson}:{version}:{exercise}"),
+            Action::ExerciseForm {
+                lesson,
+                version,
+                exercise,
+                predicted,
+            } => write!(
+                s,
+                "xf:{o}:{lesson}:{version}:{exercise}:{}",
+                guess(*predicted)
+            ),
+            Action::ExerciseSubmit {
+                lesson,
+                version,
+                exercise,
+                predicted,
+            } => write!(
+                s,
+                "xs:{o}:{lesson}:{version}:{exercise}:{}",
+                guess(*predicted)
+            ),
+            Action::ExerciseTick {
+                lesson,
+                version,
+                exercise,
+            } => write!(s, "xt:{o}:{lesson}:{version}:{exercise}"),
             Action::ForgetConfirm => write!(s, "fy:{o}"),
             Action::ForgetCancel => write!(s, "fn:{o}"),
         };
@@ -225,11 +284,45 @@ impl ButtonId {
                 },
             },
             ("rn", []) => Action::ReviewNext,
+            ("xo", [l, v, e]) => Action::ExerciseOpen {
+                lesson: id(l)?,
+                version: version(v)?,
+                exercise: id(e)?,
+            },
+            ("xf", [l, v, e, p]) => Action::ExerciseForm {
+                lesson: id(l)?,
+                version: version(v)?,
+                exercise: id(e)?,
+                predicted: parse_guess(p)?,
+            },
+            ("xs", [l, v, e, p]) => Action::ExerciseSubmit {
+                lesson: id(l)?,
+                version: version(v)?,
+                exercise: id(e)?,
+                predicted: parse_guess(p)?,
+            },
+            ("xt", [l, v, e]) => Action::ExerciseTick {
+                lesson: id(l)?,
+                version: version(v)?,
+                exercise: id(e)?,
+            },
             ("fy", []) => Action::ForgetConfirm,
             ("fn", []) => Action::ForgetCancel,
             _ => return Err(MalformedButton),
         };
         Ok(ButtonId { owner, action })
+    }
+}
+
+/// A prediction's choice index, or `-` for none.
+fn guess(predicted: Option<u8>) -> String {
+    predicted.map_or_else(|| "-".to_string(), |p| p.to_string())
+}
+
+fn parse_guess(s: &str) -> Result<Option<u8>, MalformedButton> {
+    match s {
+        "-" => Ok(None),
+        _ => small(s).map(Some),
     }
 }
 
@@ -339,6 +432,34 @@ mod tests {
                 rating: 4,
             },
             Action::ReviewNext,
+            Action::ExerciseOpen {
+                lesson: l.clone(),
+                version: v.clone(),
+                exercise: l.clone(),
+            },
+            Action::ExerciseForm {
+                lesson: l.clone(),
+                version: v.clone(),
+                exercise: l.clone(),
+                predicted: Some(u8::MAX),
+            },
+            Action::ExerciseForm {
+                lesson: l.clone(),
+                version: v.clone(),
+                exercise: l.clone(),
+                predicted: None,
+            },
+            Action::ExerciseSubmit {
+                lesson: l.clone(),
+                version: v.clone(),
+                exercise: l.clone(),
+                predicted: Some(u8::MAX),
+            },
+            Action::ExerciseTick {
+                lesson: l.clone(),
+                version: v.clone(),
+                exercise: l.clone(),
+            },
             Action::ForgetConfirm,
             Action::ForgetCancel,
         ]
@@ -378,6 +499,14 @@ mod tests {
             "ra:1:async:0123abcd:1:2147483648:0",
             "ra:1:async:0123abcd:1:-1:0",
             "rn:1:x",
+            "xo:1:async:0123abcd",
+            "xo:1:async:0123abcd:Gather",
+            "xf:1:async:0123abcd:gather",
+            "xf:1:async:0123abcd:gather:256",
+            "xf:1:async:0123abcd:gather:+1",
+            "xf:1:async:0123abcd:gather:--",
+            "xs:1:async:0123abcd:gather:",
+            "xt:1:async:0123abcd:gather:0",
         ] {
             assert_eq!(ButtonId::parse(raw), Err(MalformedButton), "{raw:?}");
         }

@@ -52,7 +52,16 @@ pub fn with_demo_max(catalog: &Catalog, max_n: u64) -> Vec<CreateCommand> {
         CreateCommand::new("run").description(catalog.lab_texts.cmd_run.as_str()),
         CreateCommand::new("exercise")
             .description(catalog.lab_texts.cmd_exercise.as_str())
-            .add_option(lesson_option(catalog)),
+            .add_option(lesson_option(catalog))
+            // Optional: without it, the list (a button per exercise).
+            .add_option(
+                CreateCommandOption::new(
+                    CommandOptionType::String,
+                    "exercise",
+                    catalog.lab_texts.opt_exercise.as_str(),
+                )
+                .max_length(crate::content::ID_MAX as u16),
+            ),
     ]
 }
 

@@ -83,6 +83,11 @@ pub enum Refusal {
     LabFull { queued: usize },
     /// `/run` with code the lab will not take (empty, too long).
     BadCode(crate::lab::BadJob),
+    /// `/exercise <lesson> <exercise>` naming an exercise the lesson does
+    /// not have (as typed).
+    UnknownExercise { lesson: String, exercise: String },
+    /// "Tick" for an exercise the learner has not passed.
+    NotPassed,
 }
 
 /// Our failure: the learner is told to try again.

@@ -9,8 +9,8 @@
 //! learner's still going (one job per learner, which [`LabQueue`] enforces),
 //! the queue full. The run itself is the lab's; nothing here waits on it.
 //!
-//! `/exercise <lesson>` lists the lesson's graded exercises (the learner's
-//! attempts are not stored yet).
+//! Graded exercises go through the same queue with their hidden checks:
+//! see [`super::exercise`].
 //!
 //! [`LabQueue`]: crate::lab::LabQueue
 
@@ -22,8 +22,8 @@ use super::error::{CoreError, Refusal};
 use super::request::{Learner, RunRequest};
 use super::view;
 use super::{Core, Followup};
-use crate::content::Lesson;
-use crate::lab::{Job, LabStatus, Place, QueueRefusal};
+use crate::content::LabTexts;
+use crate::lab::{Job, LabStatus, Place, QueueRefusal, Ticket};
 
 /// How long a run waits for a lab still proving its sandbox at start
 /// before it is told "still starting".
@@ -42,6 +42,28 @@ pub async fn start(
 ) -> Result<RunStarted, CoreError> {
     // The learner's mistake first: it is theirs to fix wherever they run.
     let job = Job::new(request.code, request.stdin).map_err(Refusal::BadCode)?;
+    let mut ticket = submit(core, who, job).await?;
+    let catalog = core.catalog.clone();
+    let (token, again) = (request.token, request.offer_again);
+    tokio::spawn(async move {
+        let t = &catalog.lab_texts;
+        follow_place(&mut ticket, followup.as_ref(), &token, t).await;
+        let shown = match ticket.verdict().await {
+            Ok(verdict) => view::lab::verdict(t, &verdict, again),
+            Err(e) => {
+                tracing::warn!(learner = who.id, error = %e, "a lab run failed on our side");
+                view::lab::failed(t)
+            }
+        };
+        edit(followup.as_ref(), &token, shown).await;
+    });
+    Ok(RunStarted)
+}
+
+/// Hands a checked job to the lab, or refuses it: the lab off or starting,
+/// a run of this learner's still going, the queue full. Shared by `/run`
+/// and exercise attempts ([`super::exercise`]).
+pub(super) async fn submit(core: &Core, who: Learner, job: Job) -> Result<Ticket, CoreError> {
     let status = match core.lab.as_ref() {
         None => None,
         // A run asked for just after start (a piped console, a learner
@@ -64,45 +86,37 @@ pub async fn start(
         Some(LabStatus::Starting) => return Err(Refusal::LabStarting.into()),
         Some(LabStatus::On(queue)) => queue,
     };
-    let mut ticket = queue.submit(who.id, job).map_err(|e| match e {
-        QueueRefusal::AlreadyRunning => Refusal::LabAlreadyRunning,
-        QueueRefusal::Full { queued } => Refusal::LabFull { queued },
-    })?;
-    let catalog = core.catalog.clone();
-    let (token, again) = (request.token, request.offer_again);
-    tokio::spawn(async move {
-        let t = &catalog.lab_texts;
-        let mut place = ticket.place();
-        edit(followup.as_ref(), &token, view::lab::place(t, place)).await;
-        while let Place::Queued(_) = place {
-            match ticket.place_changed().await {
-                Some(now) => {
-                    place = now;
-                    edit(followup.as_ref(), &token, view::lab::place(t, place)).await;
-                }
-                None => break,
-            }
+    queue.submit(who.id, job).map_err(|e| {
+        match e {
+            QueueRefusal::AlreadyRunning => Refusal::LabAlreadyRunning,
+            QueueRefusal::Full { queued } => Refusal::LabFull { queued },
         }
-        let shown = match ticket.verdict().await {
-            Ok(verdict) => view::lab::verdict(t, &verdict, again),
-            Err(e) => {
-                tracing::warn!(learner = who.id, error = %e, "a lab run failed on our side");
-                view::lab::failed(t)
+        .into()
+    })
+}
+
+/// Shows the job's place while it waits, then "running"; returns once it
+/// runs.
+pub(super) async fn follow_place(
+    ticket: &mut Ticket,
+    followup: &dyn Followup,
+    token: &str,
+    t: &LabTexts,
+) {
+    let mut place = ticket.place();
+    edit(followup, token, view::lab::place(t, place)).await;
+    while let Place::Queued(_) = place {
+        match ticket.place_changed().await {
+            Some(now) => {
+                place = now;
+                edit(followup, token, view::lab::place(t, place)).await;
             }
-        };
-        edit(followup.as_ref(), &token, shown).await;
-    });
-    Ok(RunStarted)
+            None => break,
+        }
+    }
 }
 
-/// `/exercise <lesson>`: the lesson whose exercises to list.
-pub fn exercises<'a>(core: &'a Core, lesson: &str) -> Result<&'a Lesson, CoreError> {
-    core.catalog
-        .lesson(lesson)
-        .ok_or_else(|| Refusal::UnknownLesson(lesson.to_string()).into())
-}
-
-async fn edit(followup: &dyn Followup, token: &str, edit: EditInteractionResponse) {
+pub(super) async fn edit(followup: &dyn Followup, token: &str, edit: EditInteractionResponse) {
     if let Err(e) = followup.edit_original(token, edit).await {
         tracing::warn!(error = %e, "run message edit failed");
     }

@@ -15,7 +15,7 @@
 //!   bounds, permissions and button ids are checked there, in one place each.
 //!   The console builds the same [`Request`]s from typed words.
 //! - The features ([`lesson`], [`checklist`], [`quiz`], [`demo`],
-//!   [`progress`], [`account`]) decide: they read and write the store and
+//!   [`lab`], [`exercise`], [`progress`], [`account`]) decide: they read and write the store and
 //!   return plain outcomes, or a [`CoreError`].
 //! - [`view`] draws outcomes, refusals and failures as serenity builders.
 //!
@@ -31,6 +31,7 @@ pub mod checklist;
 pub mod commands;
 pub mod demo;
 pub mod error;
+pub mod exercise;
 pub mod followup;
 pub mod lab;
 pub mod lesson;
@@ -336,7 +337,19 @@ impl Core {
             }
             Asked::ForgetMe => view::account::confirm_forget(catalog, who),
             Asked::RunForm => view::lab::form(&catalog.lab_texts),
-            Asked::Exercises(l) => view::lab::exercises(catalog, lab::exercises(self, &l.lesson)?),
+            Asked::Exercises(l) => {
+                view::exercise::list(catalog, who, &exercise::list(self, who, &l.lesson).await?)
+            }
+            Asked::Exercise(e) => {
+                view::exercise::exercise(catalog, who, &exercise::open(self, who, &e).await?)
+            }
+            Asked::Attempt(attempt) => {
+                exercise::attempt(self, who, interaction, attempt, followup).await?;
+                // The attempt edits this deferred, personal answer as it goes.
+                CreateInteractionResponse::Defer(
+                    CreateInteractionResponseMessage::new().ephemeral(true),
+                )
+            }
             Asked::Run(run) => {
                 lab::start(self, who, run, followup).await?;
                 // The run edits this deferred answer as it goes.
@@ -399,6 +412,37 @@ impl Core {
                     ticked,
                 )
                 .await?,
+            ),
+            Action::ExerciseOpen {
+                lesson,
+                version,
+                exercise,
+            } => view::exercise::exercise(
+                catalog,
+                who,
+                &exercise::open_click(self, who, own, &lesson, &version, &exercise).await?,
+            ),
+            // The clicker's own form, with their own last code.
+            Action::ExerciseForm {
+                lesson,
+                version,
+                exercise,
+                predicted,
+            } => view::exercise::form(
+                catalog,
+                who,
+                &exercise::form(self, who, &lesson, &version, &exercise, predicted).await?,
+            ),
+            // A form's id, never a button's (request.rs refuses it first).
+            Action::ExerciseSubmit { .. } => return Err(Refusal::UnknownButton.into()),
+            Action::ExerciseTick { .. } if !own => return Err(Refusal::NotYourButton.into()),
+            Action::ExerciseTick {
+                lesson,
+                version,
+                exercise,
+            } => view::exercise::ticked(
+                catalog,
+                &exercise::tick(self, who, interaction, &lesson, &version, &exercise).await?,
             ),
             Action::ForgetConfirm | Action::ForgetCancel | Action::QuizTick { .. } if !own => {
                 return Err(Refusal::NotYourButton.into())

@@ -1,11 +1,12 @@
-//! `/progress`: every lesson with its bar, last change and best quiz score;
+//! `/progress`: every lesson with its bar, last change, best quiz score and
+//! exercises passed;
 //! the learner's streak (days counted in their own time zone, UTC until they
 //! set one with `/remind`) and how many reviews are due.
 
 use super::error::{self, CoreError};
 use super::request::Learner;
 use super::Core;
-use crate::store::{Mark, Streak};
+use crate::store::{ExerciseTally, Mark, Streak};
 
 /// What `/progress` shows, read from the store.
 #[derive(Debug)]
@@ -19,6 +20,8 @@ pub struct ProgressReport {
     pub streak: Streak,
     /// Review cards due now.
     pub reviews_due: i64,
+    /// The learner's exercise attempts, per exercise.
+    pub exercises: Vec<ExerciseTally>,
 }
 
 /// Reads everything `/progress` shows.
@@ -34,6 +37,10 @@ pub async fn report(core: &Core, who: Learner) -> Result<ProgressReport, CoreErr
             .await
             .map_err(error::load)?
             .due_now,
+        exercises: store
+            .exercise_tallies(who.id, None)
+            .await
+            .map_err(error::load)?,
     })
 }
 

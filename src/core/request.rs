@@ -69,6 +69,11 @@ pub enum Asked {
     SuggestTimezone(String),
     /// `/exercise <lesson>`: the lesson's exercises.
     Exercises(LessonRequest),
+    /// `/exercise <lesson> <exercise>`: one exercise, to attempt.
+    Exercise(ExerciseRequest),
+    /// An exercise's answer, to run against its hidden checks (the
+    /// exercise form submitted, or the console's typed lines).
+    Attempt(AttemptRequest),
     /// `/run` in Discord, or its "Run again" button: open the code form.
     RunForm,
     /// `/run` with the learner's code (the console's typed lines, or the
@@ -90,6 +95,38 @@ pub struct RunRequest {
     /// opens the form; the console types `/run` instead).
     pub offer_again: bool,
 }
+
+/// `/exercise <lesson> <exercise>`, as typed (either may not exist).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExerciseRequest {
+    pub lesson: String,
+    pub exercise: String,
+    /// Typed in the console, which reads the answer's lines next (no form,
+    /// no prediction buttons).
+    pub typed: bool,
+}
+
+/// An answer to an exercise. Sizes are the lab's to check; the lesson's
+/// version and the prediction's index are checked against the catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRequest {
+    pub lesson: String,
+    /// The lesson version the form was drawn from; `None` (the console):
+    /// the one served now.
+    pub version: Option<String>,
+    pub exercise: String,
+    /// The index of the time the learner guessed, if they were asked.
+    pub predicted: Option<u8>,
+    pub code: String,
+    /// The interaction token the attempt's edits go through.
+    pub token: String,
+    /// Discord's doors: the verdict offers "Try again" (the form) and
+    /// attaches long output.
+    pub discord: bool,
+}
+
+/// The id of the exercise form's code field.
+pub const EXERCISE_FORM_CODE: &str = "code";
 
 /// The custom id of `/run`'s form (a modal), and of its fields.
 pub const RUN_FORM_ID: &str = "lab:run";
@@ -401,7 +438,10 @@ impl Request {
             Interaction::Component(click) => {
                 (click.id.get(), Asked::Click(parse_click(who, click)?))
             }
-            Interaction::Modal(modal) => (modal.id.get(), Asked::Run(parse_run_form(modal)?)),
+            Interaction::Modal(modal) if modal.data.custom_id == RUN_FORM_ID => {
+                (modal.id.get(), Asked::Run(parse_run_form(modal)?))
+            }
+            Interaction::Modal(modal) => (modal.id.get(), parse_exercise_form(who, modal)?),
             _ => return Err(Refusal::UnknownCommand(String::new())),
         };
         Ok(Request {
@@ -436,7 +476,14 @@ impl Request {
             "review" => Asked::Review,
             "remind" => Asked::Remind(remind(call)?),
             "run" => Asked::RunForm,
-            "exercise" => Asked::Exercises(lesson()?),
+            "exercise" => match call.text("exercise").filter(|e| !e.is_empty()) {
+                Some(exercise) => Asked::Exercise(ExerciseRequest {
+                    lesson: lesson()?.lesson,
+                    exercise,
+                    typed: false,
+                }),
+                None => Asked::Exercises(lesson()?),
+            },
             other => return Err(Refusal::UnknownCommand(other.to_string())),
         })
     }
@@ -469,11 +516,8 @@ fn stats(cmd: &CommandInteraction, call: &Call) -> Result<Asked, Refusal> {
 }
 
 /// `/run`'s form, submitted: the code and the optional input, as typed
-/// (their sizes are the lab's to check). Another modal is not ours.
+/// (their sizes are the lab's to check).
 fn parse_run_form(modal: &ModalInteraction) -> Result<RunRequest, Refusal> {
-    if modal.data.custom_id != RUN_FORM_ID {
-        return Err(Refusal::UnknownButton);
-    }
     let (mut code, mut stdin) = (String::new(), String::new());
     for row in &modal.data.components {
         for component in &row.components {
@@ -495,8 +539,52 @@ fn parse_run_form(modal: &ModalInteraction) -> Result<RunRequest, Refusal> {
     })
 }
 
+/// An exercise's form, submitted: the id must be exactly what the form was
+/// drawn with (lesson, version, exercise, prediction), for this learner.
+/// Any other modal is not ours.
+fn parse_exercise_form(who: Learner, modal: &ModalInteraction) -> Result<Asked, Refusal> {
+    let button = ButtonId::parse(&modal.data.custom_id).map_err(|_| Refusal::UnknownButton)?;
+    let Action::ExerciseSubmit {
+        lesson,
+        version,
+        exercise,
+        predicted,
+    } = button.action
+    else {
+        return Err(Refusal::UnknownButton);
+    };
+    // Discord shows a modal to the one who opened it; a submit naming
+    // someone else was forged.
+    if button.owner != who.id {
+        return Err(Refusal::NotYourButton);
+    }
+    let mut code = String::new();
+    for row in &modal.data.components {
+        for component in &row.components {
+            if let ActionRowComponent::InputText(input) = component {
+                if input.custom_id == EXERCISE_FORM_CODE {
+                    code = input.value.clone().unwrap_or_default();
+                }
+            }
+        }
+    }
+    Ok(Asked::Attempt(AttemptRequest {
+        lesson,
+        version: Some(version),
+        exercise,
+        predicted,
+        code,
+        token: modal.token.clone(),
+        discord: true,
+    }))
+}
+
 fn parse_click(who: Learner, click: &ComponentInteraction) -> Result<ClickRequest, Refusal> {
     let button = ButtonId::parse(&click.data.custom_id).map_err(|_| Refusal::UnknownButton)?;
+    // A form's id on a button was not drawn by us.
+    if matches!(button.action, Action::ExerciseSubmit { .. }) {
+        return Err(Refusal::UnknownButton);
+    }
     Ok(ClickRequest {
         own: button.owner == who.id,
         action: button.action,

@@ -77,6 +77,10 @@ pub struct Verdict {
     pub requests: Vec<Span>,
     /// The hidden checks, for an exercise whose code ran to the end.
     pub check: Option<Check>,
+    /// For an exercise: how long the learner's own code ran, before the
+    /// hidden checks (which `wall` includes) started. Reported from inside
+    /// the sandbox, like `wall`.
+    pub code_wall: Option<Duration>,
 }
 
 impl Verdict {
@@ -125,6 +129,7 @@ pub(crate) enum Fact {
     Learner(LearnerFact),
     Request(RequestFact),
     Check(CheckFact),
+    Code(CodeFact),
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -152,6 +157,12 @@ pub(crate) struct CheckFact {
     pub why: Option<String>,
 }
 
+/// How long the learner's code ran before an exercise's checks.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CodeFact {
+    pub secs: f64,
+}
+
 /// The most requests a verdict carries.
 pub const MAX_SPANS: usize = 200;
 
@@ -161,6 +172,7 @@ pub(crate) struct Report {
     pub learner: Option<LearnerFact>,
     requests: Vec<RequestFact>,
     check: Option<Check>,
+    code_secs: Option<f64>,
 }
 
 impl Report {
@@ -183,6 +195,8 @@ impl Report {
                 })
             }
             Fact::Check(_) => {}
+            Fact::Code(c) if self.code_secs.is_none() => self.code_secs = Some(c.secs),
+            Fact::Code(_) => {}
         }
     }
 
@@ -243,11 +257,29 @@ pub(crate) fn judge(report: Report, seen: Observed, limits: &LabLimits) -> Optio
             (None, None) => return None,
         }
     };
-    let requests = report.spans(learner.as_ref().map_or(0.0, |l| l.started));
+    // Killed before PID 1 reported the learner's start: the first request
+    // stands in for it, so the timeline still starts near zero.
+    let origin = learner.as_ref().map_or_else(
+        || {
+            report
+                .requests
+                .iter()
+                .map(|r| r.start)
+                .fold(f64::INFINITY, f64::min)
+        },
+        |l| l.started,
+    );
+    let requests = report.spans(origin);
     // Checks run only after the learner's code ended well.
-    let check = match ending {
-        Ending::Exited { code: 0, .. } => report.check,
-        _ => None,
+    let (check, code_wall) = match ending {
+        Ending::Exited { code: 0, .. } => (
+            report.check,
+            report
+                .code_secs
+                .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                .map(|d| d.min(wall)),
+        ),
+        _ => (None, None),
     };
     Some(Verdict {
         ending,
@@ -257,6 +289,7 @@ pub(crate) fn judge(report: Report, seen: Observed, limits: &LabLimits) -> Optio
         cpu,
         requests,
         check,
+        code_wall,
     })
 }
 
@@ -386,6 +419,54 @@ mod tests {
         out.output_killed = true;
         let v = judge(Report::default(), out, &limits).unwrap();
         assert_eq!(v.ending.to_string(), "stopped: printed more than 1 MB");
+    }
+
+    #[test]
+    fn the_code_time_before_the_checks_counts_only_once_and_never_beyond_the_wall() {
+        const EXIT_0: &str =
+            r#"{"learner": {"started": 10.0, "ended": 11.0, "cpu_secs": 0.2, "exit": 0}}"#;
+        let v = judge(
+            report(&[
+                EXIT_0,
+                r#"{"code": {"secs": 0.4}}"#,
+                r#"{"code": {"secs": 0.01}}"#,
+            ]),
+            seen(""),
+            &LabLimits::default(),
+        )
+        .unwrap();
+        assert_eq!(v.code_wall, Some(Duration::from_millis(400)));
+        let forged = judge(
+            report(&[EXIT_0, r#"{"code": {"secs": 99.0}}"#]),
+            seen(""),
+            &LabLimits::default(),
+        )
+        .unwrap();
+        assert_eq!(forged.code_wall, Some(Duration::from_secs(1)));
+        let failed = judge(
+            report(&[EXIT_1, r#"{"code": {"secs": 0.4}}"#]),
+            seen(""),
+            &LabLimits::default(),
+        )
+        .unwrap();
+        assert_eq!(failed.code_wall, None);
+    }
+
+    #[test]
+    fn a_run_killed_before_its_report_draws_its_requests_from_the_first_one() {
+        let mut wall = seen("");
+        wall.wall_killed = true;
+        let v = judge(
+            report(&[
+                r#"{"request": {"path": "/delay/100", "status": 200, "start": 5000.5, "end": 5000.6}}"#,
+                r#"{"request": {"path": "/delay/50", "status": 200, "start": 5000.25, "end": 5000.3}}"#,
+            ]),
+            wall,
+            &LabLimits::default(),
+        )
+        .unwrap();
+        let starts: Vec<u128> = v.requests.iter().map(|r| r.start.as_millis()).collect();
+        assert_eq!(starts, [250, 0]);
     }
 
     #[test]

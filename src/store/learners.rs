@@ -9,7 +9,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    to_db, AttemptSummary, DemoRun, InteractionId, LearnerId, Mark, Reminder, Store, StoreError,
+    to_db, AttemptSummary, DemoRun, ExerciseTally, InteractionId, LearnerId, Mark, Reminder, Store,
+    StoreError,
 };
 
 /// Everything stored about one learner, for `/my-data`.
@@ -25,6 +26,8 @@ pub struct LearnerData {
     /// How many review cards they have, and how many ratings are logged.
     pub review_cards: i64,
     pub review_log: i64,
+    /// Their exercise attempts, counted per exercise (not the code).
+    pub exercises: Vec<ExerciseTally>,
 }
 
 impl Store {
@@ -42,6 +45,7 @@ impl Store {
         let attempts = self.attempts(learner).await?;
         let demo_runs = self.demo_runs(learner).await?;
         let reminder = self.reminder(learner).await?;
+        let exercises = self.exercise_tallies(learner, None).await?;
         let (review_cards, review_log) = self
             .run("counting review cards", |mut conn| async move {
                 let row = sqlx::query!(
@@ -63,6 +67,7 @@ impl Store {
             reminder,
             review_cards,
             review_log,
+            exercises,
         })
     }
 

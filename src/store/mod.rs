@@ -24,11 +24,12 @@
 //!
 //! Layout: this module holds the handle, start-up, errors and the learner
 //! lock the transactions share; [`learners`] (`/my-data`, `/forget-me`),
-//! [`checklist`], [`quiz`], [`demo`], [`review`] and [`handled`] hold one
-//! area each.
+//! [`checklist`], [`quiz`], [`demo`], [`exercise`], [`review`] and
+//! [`handled`] hold one area each.
 
 mod checklist;
 mod demo;
+mod exercise;
 mod handled;
 mod learners;
 mod quiz;
@@ -47,6 +48,7 @@ use crate::settings::DatabaseSettings;
 
 pub use checklist::{Mark, Tick};
 pub use demo::{DemoClaim, DemoRun};
+pub use exercise::{ExerciseTally, NewAttempt, Tally};
 pub use handled::{InteractionId, HANDLED_KEEP, HANDLED_SWEEP_EVERY};
 pub use learners::LearnerData;
 pub use quiz::{Answered, Attempt, AttemptSummary, QuestionStats, Recorded};

@@ -281,8 +281,8 @@ impl Store {
 
     /// The learner's current and longest streak: a day (in `timezone`, an
     /// IANA name) counts when they rated a card, answered a quiz question or
-    /// ticked an objective (a mark keeps its latest change only). `today` is
-    /// the learner's local date now.
+    /// ticked an objective (a mark keeps its latest change only), or passed
+    /// an exercise. `today` is the learner's local date now.
     pub async fn streak(
         &self,
         learner: LearnerId,
@@ -300,6 +300,8 @@ impl Store {
                        JOIN quiz_attempts a ON a.id = q.attempt_id WHERE a.learner_id = $1
                        UNION ALL
                        SELECT updated_at FROM checklist_marks WHERE learner_id = $1 AND ticked
+                       UNION ALL
+                       SELECT created_at FROM exercise_attempts WHERE learner_id = $1 AND passed
                    ),
                    days AS (SELECT DISTINCT (at AT TIME ZONE $2)::date AS day FROM activity),
                    -- Consecutive days share day - row_number (gaps and islands).

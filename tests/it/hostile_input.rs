@@ -169,7 +169,8 @@ fn within_limits(response: &Value) -> Result<(), String> {
 const TABLES: &str = "(SELECT count(*) FROM learners) + (SELECT count(*) FROM checklist_marks) \
      + (SELECT count(*) FROM quiz_attempts) + (SELECT count(*) FROM quiz_answers) \
      + (SELECT count(*) FROM demo_runs) + (SELECT count(*) FROM review_cards) \
-     + (SELECT count(*) FROM review_log) + (SELECT count(*) FROM reminders)";
+     + (SELECT count(*) FROM review_log) + (SELECT count(*) FROM reminders) \
+     + (SELECT count(*) FROM exercise_attempts)";
 
 /// Rows in every table a learner's input can reach.
 async fn rows(pool: &PgPool) -> i64 {
@@ -182,7 +183,7 @@ async fn rows(pool: &PgPool) -> i64 {
 async fn wipe(pool: &PgPool) {
     sqlx::query(
         "TRUNCATE learners, checklist_marks, quiz_attempts, quiz_answers, demo_runs, \
-         review_cards, review_log, reminders",
+         review_cards, review_log, reminders, exercise_attempts",
     )
     .execute(pool)
     .await

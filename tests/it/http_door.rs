@@ -27,9 +27,9 @@ use tutorbot::metrics::{Kind, Rejection};
 use tutorbot::settings::Settings;
 
 const TOKEN: &str = "fake-bot-token";
-const GUILD: u64 = 1_300_000_000_000_000_001;
-const CHANNEL: u64 = 1_300_000_000_000_000_002;
-const COMMAND_ID: u64 = 1_300_000_000_000_000_004;
+pub(crate) const GUILD: u64 = 1_300_000_000_000_000_001;
+pub(crate) const CHANNEL: u64 = 1_300_000_000_000_000_002;
+pub(crate) const COMMAND_ID: u64 = 1_300_000_000_000_000_004;
 
 /// The door on a loopback port, in this process (the hardening tests use
 /// it too, under their own connection limits).
@@ -48,11 +48,11 @@ impl Drop for Door {
 }
 
 impl Door {
-    async fn start(pool: PgPool) -> Door {
+    pub(crate) async fn start(pool: PgPool) -> Door {
         Door::start_with(support::core(pool.clone()), pool).await
     }
 
-    async fn start_with(bot_core: Core, pool: PgPool) -> Door {
+    pub(crate) async fn start_with(bot_core: Core, pool: PgPool) -> Door {
         Door::start_tuned(bot_core, pool, |_| {}).await
     }
 
@@ -95,11 +95,11 @@ impl Door {
     }
 
     /// Posts, signed, and returns the answer as the fake recorded it.
-    async fn deliver(&self, payload: &Value) -> RecordedCall {
+    pub(crate) async fn deliver(&self, payload: &Value) -> RecordedCall {
         deliver_to(&self.fake, &self.url(), payload).await
     }
 
-    fn origin(&self, user: u64) -> Origin {
+    pub(crate) fn origin(&self, user: u64) -> Origin {
         Origin::guild(
             self.fake.application_id(),
             snowflake(),

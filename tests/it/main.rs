@@ -20,6 +20,7 @@ mod console;
 mod content;
 mod demo_flow;
 mod examples;
+mod exercise_flow;
 mod fake_discord_e2e;
 mod faults;
 mod fixtures_selftest;

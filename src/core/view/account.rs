@@ -77,6 +77,7 @@ pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInt
     if data.demo_runs.len() > LIST_MAX {
         out.push(more(data.demo_runs.len() - LIST_MAX));
     }
+    out.extend(exercise_lines(catalog, data));
     let rt = &catalog.review_texts;
     out.push(
         rt.my_data_cards
@@ -99,6 +100,48 @@ pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInt
         .description(truncate(&out.join("\n"), limits::EMBED_DESCRIPTION_MAX))
         .colour(COLOUR);
     CreateInteractionResponse::Message(super::message().embed(embed).ephemeral(true))
+}
+
+/// The exercise attempts: a heading, then one compact line a lesson (each
+/// exercise's tries and passes, and the newest date; never the code).
+fn exercise_lines(catalog: &Catalog, data: &LearnerData) -> Vec<String> {
+    let t = &catalog.lab_texts;
+    let tries: i64 = data.exercises.iter().map(|e| e.tries).sum();
+    let mut out = vec![t.my_data_exercises.fill(&[("count", &tries)])];
+    let mut lessons: Vec<&str> = data
+        .exercises
+        .iter()
+        .map(|e| e.lesson_id.as_str())
+        .collect();
+    lessons.dedup();
+    for lesson in lessons.into_iter().take(LIST_MAX) {
+        let mine: Vec<_> = data
+            .exercises
+            .iter()
+            .filter(|e| e.lesson_id == lesson)
+            .collect();
+        let items = mine
+            .iter()
+            .map(|e| {
+                t.my_data_exercise_item.fill(&[
+                    ("exercise", &e.exercise_id),
+                    ("tries", &e.tries),
+                    ("passes", &e.passes),
+                ])
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let newest = mine.iter().map(|e| e.newest).max();
+        out.push(t.my_data_exercise_lesson.fill(&[
+            ("lesson", &lesson),
+            ("exercises", &items),
+            (
+                "date",
+                &newest.map_or_else(String::new, |d| d.format("%Y-%m-%d %H:%M").to_string()),
+            ),
+        ]));
+    }
+    out
 }
 
 /// `/forget-me`: asks first, with a confirm and a cancel button.

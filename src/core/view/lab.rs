@@ -16,12 +16,12 @@ use serenity::all::{
 };
 
 use super::{button, edit, rows, truncate, COLOUR_DONE};
-use crate::content::{Catalog, LabTexts, Lesson};
+use crate::content::LabTexts;
 use crate::core::error::Refusal;
 use crate::core::limits;
 use crate::core::request::{RUN_AGAIN_ID, RUN_FORM_CODE, RUN_FORM_ID, RUN_FORM_STDIN};
 use crate::lab::limits::{MAX_CODE_CHARS, MAX_STDIN_CHARS};
-use crate::lab::{BadJob, Captured, Place, Span, Verdict};
+use crate::lab::{BadJob, Captured, Ending, Place, Span, Verdict};
 
 /// Red, for a run that did not end well.
 const COLOUR_BAD: u32 = 0xED4245;
@@ -37,35 +37,6 @@ pub const ATTACHMENT: &str = "run.txt";
 /// Requests drawn in the timeline, and the width of its bars.
 const TIMELINE_ROWS: usize = 12;
 const TIMELINE_WIDTH: usize = 30;
-
-/// `/exercise <lesson>`: each exercise with the objective it proves.
-pub fn exercises(catalog: &Catalog, lesson: &Lesson) -> CreateInteractionResponse {
-    let t = &catalog.lab_texts;
-    if lesson.exercises.is_empty() {
-        return super::notice(&t.exercises_none.fill(&[("lesson", &lesson.title)]));
-    }
-    let mut lines = vec![t.exercises_intro.as_str().to_string()];
-    for (i, e) in lesson.exercises.iter().enumerate() {
-        let objective = lesson
-            .objectives
-            .iter()
-            .find(|o| o.id == e.objective)
-            .map_or(e.objective.as_str(), |o| o.text.as_str());
-        lines.push(t.exercise_line.fill(&[
-            ("number", &(i + 1)),
-            ("title", &e.title),
-            ("objective", &objective),
-        ]));
-    }
-    let embed = CreateEmbed::new()
-        .title(truncate(
-            &t.exercises_title.fill(&[("lesson", &lesson.title)]),
-            limits::EMBED_TITLE_MAX,
-        ))
-        .description(truncate(&lines.join("\n\n"), limits::EMBED_DESCRIPTION_MAX))
-        .colour(super::COLOUR);
-    CreateInteractionResponse::Message(super::message().embed(embed))
-}
 
 /// The words of a lab refusal (`refusal.rs` draws them as a notice).
 pub fn refusal(t: &LabTexts, refusal: &Refusal) -> String {
@@ -178,7 +149,9 @@ pub fn verdict_embed(t: &LabTexts, v: &Verdict, attached: bool) -> (CreateEmbed,
         parts.push(block);
     }
     let ending = v.ending.to_string();
-    parts.push(if v.passed() {
+    // The ending's mark says how the code ended; an exercise's checks are
+    // judged apart (view::exercise), so a program that ran well gets ✅.
+    parts.push(if matches!(v.ending, Ending::Exited { code: 0, .. }) {
         t.run_ending_ok.fill(&[("ending", &ending)])
     } else {
         t.run_ending_bad.fill(&[("ending", &ending)])
@@ -273,19 +246,18 @@ pub fn timeline(requests: &[Span]) -> String {
     rows.join("\n")
 }
 
-fn secs(d: Duration) -> String {
+pub(super) fn secs(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64())
 }
 
 /// The learner's text, unable to close our code block.
-fn defuse(text: &str) -> String {
+pub(super) fn defuse(text: &str) -> String {
     text.replace("```", "`\u{200b}`\u{200b}`")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lab::Ending;
 
     fn verdict_with(stdout: &str) -> Verdict {
         Verdict {
@@ -302,6 +274,7 @@ mod tests {
             cpu: Duration::from_millis(20),
             requests: Vec::new(),
             check: None,
+            code_wall: None,
         }
     }
 

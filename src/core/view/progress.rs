@@ -3,7 +3,7 @@
 use serenity::all::{CreateEmbed, CreateInteractionResponse};
 
 use super::{bar, truncate, COLOUR};
-use crate::content::Catalog;
+use crate::content::{Catalog, Lesson};
 use crate::core::limits;
 use crate::core::progress::ProgressReport;
 
@@ -35,7 +35,7 @@ pub fn progress(catalog: &Catalog, report: &ProgressReport) -> CreateInteraction
                 .fill(&[("right", right), ("total", answered)]),
             None => texts.progress_no_quiz.as_str().to_string(),
         };
-        lines.push(texts.progress_line.fill(&[
+        let mut line = texts.progress_line.fill(&[
             ("title", &lesson.title),
             ("lesson", &lesson.id),
             ("bar", &bar(done, total)),
@@ -43,7 +43,12 @@ pub fn progress(catalog: &Catalog, report: &ProgressReport) -> CreateInteraction
             ("total", &total),
             ("last", &last),
             ("quiz", &quiz),
-        ]));
+        ]);
+        if !lesson.exercises.is_empty() {
+            line.push_str(" · ");
+            line.push_str(&exercises_passed(catalog, lesson, report));
+        }
+        lines.push(line);
     }
     lines.push(texts.progress_demos.fill(&[("count", &report.demos)]));
     let rt = &catalog.review_texts;
@@ -57,6 +62,24 @@ pub fn progress(catalog: &Catalog, report: &ProgressReport) -> CreateInteraction
         .description(truncate(&lines.join("\n\n"), limits::EMBED_DESCRIPTION_MAX))
         .colour(COLOUR);
     CreateInteractionResponse::Message(super::message().embed(embed).ephemeral(true))
+}
+
+/// "exercises passed 2/5", counting only exercises the lesson has now.
+fn exercises_passed(catalog: &Catalog, lesson: &Lesson, report: &ProgressReport) -> String {
+    let passed = lesson
+        .exercises
+        .iter()
+        .filter(|e| {
+            report
+                .exercises
+                .iter()
+                .any(|t| t.lesson_id == lesson.id && t.exercise_id == e.id && t.passes > 0)
+        })
+        .count();
+    catalog
+        .lab_texts
+        .progress_exercises
+        .fill(&[("passed", &passed), ("total", &lesson.exercises.len())])
 }
 
 /// `/help`: what the bot does, every command, and the lessons it has.

@@ -101,6 +101,9 @@ pub fn refusal(catalog: &Catalog, who: Learner, refusal: &Refusal) -> CreateInte
         | Refusal::LabAlreadyRunning
         | Refusal::LabFull { .. }
         | Refusal::BadCode(_) => notice(&super::lab::refusal(&catalog.lab_texts, refusal)),
+        Refusal::UnknownExercise { .. } | Refusal::NotPassed => {
+            notice(&super::exercise::refusal(catalog, refusal))
+        }
     }
 }
 

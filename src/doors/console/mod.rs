@@ -14,7 +14,9 @@
 //!   for a pipe ([`Look`]).
 //!
 //! `/run` reads the lines after it, as typed, up to a line holding only
-//! `.`, and hands them to the lab as one program.
+//! `.`, and hands them to the lab as one program; `/exercise LESSON ID`
+//! shows the exercise, then reads the answer the same way and hands it to
+//! the lab with the exercise's checks.
 //!
 //! Nothing typed is dropped: a line that is not UTF-8 is skipped with a
 //! note, and `/quit` (like the end of input) lets a demo still running
@@ -31,7 +33,7 @@ use serde_json::Value;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::core::followup::ChannelFollowup;
-use crate::core::request::RunRequest;
+use crate::core::request::{AttemptRequest, RunRequest};
 use crate::core::{Asked, Core, Followup, Learner, Outcome, Request};
 pub use screen::Look;
 use screen::Shown;
@@ -101,6 +103,8 @@ where
     let mut seq = 0u64;
     // The code lines typed after `/run`, until the line `.`.
     let mut running: Option<Vec<String>> = None;
+    // The exercise (lesson, id) those lines answer, after `/exercise`.
+    let mut answering: Option<(String, String)> = None;
 
     say(
         &mut out,
@@ -145,12 +149,23 @@ where
         let asked = if let Some(code) = running.take() {
             let mut code = code.join("\n");
             code.push('\n');
-            Typed::Asked(Ok(Asked::Run(RunRequest {
-                code,
-                stdin: String::new(),
-                token: String::new(),
-                offer_again: false,
-            })))
+            Typed::Asked(Ok(match answering.take() {
+                Some((lesson, exercise)) => Asked::Attempt(AttemptRequest {
+                    lesson,
+                    version: None,
+                    exercise,
+                    predicted: None,
+                    code,
+                    token: String::new(),
+                    discord: false,
+                }),
+                None => Asked::Run(RunRequest {
+                    code,
+                    stdin: String::new(),
+                    token: String::new(),
+                    offer_again: false,
+                }),
+            }))
         } else {
             let line = line.trim();
             if line.is_empty() {
@@ -188,6 +203,18 @@ where
                 continue;
             }
         };
+        // An exercise typed here is answered by typed lines, not a form.
+        let asked = asked.map(|asked| match asked {
+            Asked::Exercise(mut e) => {
+                e.typed = true;
+                Asked::Exercise(e)
+            }
+            other => other,
+        });
+        let exercise = match &asked {
+            Ok(Asked::Exercise(e)) => Some((e.lesson.clone(), e.exercise.clone())),
+            _ => None,
+        };
         let answer = match asked {
             Ok(asked) => {
                 let request = Request {
@@ -203,6 +230,11 @@ where
             }
             Err(refusal) => core.refuse(who, refusal),
         };
+        if answer.outcome == Outcome::Ok && exercise.is_some() {
+            // The answer's lines come next, up to `.`.
+            running = Some(Vec::new());
+            answering = exercise;
+        }
         let value = serde_json::to_value(&answer.response)?;
         let text = match value.get("type").and_then(Value::as_u64) {
             // Autocomplete: show the choices the learner could pick.
