@@ -13,6 +13,8 @@ COPY build.rs build.rs
 COPY src src
 # The built-in lessons are embedded in the binary (src/content/tree.rs).
 COPY prompts prompts
+# The font the demo charts are drawn with (src/demo/picture.rs).
+COPY assets assets
 COPY migrations migrations
 COPY benches benches
 COPY tests tests
