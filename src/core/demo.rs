@@ -162,7 +162,7 @@ async fn run(core: &Core, service: &DemoService, job: Job<'_>, followup: &dyn Fo
 async fn draw_picture(core: &Core, kind: DemoKind, report: Arc<Report>) -> Option<Vec<u8>> {
     let catalog = core.catalog.clone();
     let drawn = tokio::task::spawn_blocking(move || {
-        view::demo::picture(&catalog.demo_texts, kind, &report)
+        view::demo_picture::picture(&catalog.demo_texts, kind, &report)
     })
     .await;
     match drawn {

@@ -11,8 +11,7 @@ use crate::content::DemoTexts;
 use crate::core::demo::Report;
 use crate::core::limits;
 use crate::core::request::DemoKind;
-use crate::demo::picture::{draw as draw_picture, Legend, Panel};
-use crate::demo::{self as engine, ChartOptions, DemoError, Glyphs, Progress, Run, RunKind};
+use crate::demo::{self as engine, ChartOptions, Progress, Run, RunKind};
 
 /// Rows of a chart: keeps two charts and the code inside one embed.
 const CHART_ROWS: usize = 12;
@@ -32,8 +31,8 @@ pub fn progress(t: &DemoTexts, kind: DemoKind, p: Progress) -> EditInteractionRe
 pub const PICTURE: &str = "demo.png";
 
 /// The last edit of a demo that ran: the result replaces the progress line.
-/// With a `picture` (a PNG from [`picture`]), the edit attaches it and the
-/// embed shows it as its image.
+/// With a `picture` (a PNG from [`super::demo_picture::picture`]), the edit
+/// attaches it and the embed shows it as its image.
 pub fn finished(
     t: &DemoTexts,
     kind: DemoKind,
@@ -49,39 +48,6 @@ pub fn finished(
             .new_attachment(CreateAttachment::bytes(png, PICTURE)),
         None => super::edit().content("").embed(embed),
     }
-}
-
-/// The result's picture: every run of the demo on one time axis, as a PNG.
-/// Takes milliseconds: call it off the async runtime (`spawn_blocking`).
-pub fn picture(t: &DemoTexts, kind: DemoKind, report: &Report) -> Result<Vec<u8>, DemoError> {
-    let runs = report.runs();
-    let headings: Vec<String> = runs
-        .iter()
-        .map(|run| {
-            t.picture_heading.fill(&[
-                ("name", &phase_name(t, run.kind, kind)),
-                ("ms", &ms(run.wall)),
-            ])
-        })
-        .collect();
-    let panels: Vec<Panel> = runs
-        .iter()
-        .zip(&headings)
-        .map(|(&run, heading)| Panel {
-            heading: heading.as_str(),
-            run,
-        })
-        .collect();
-    let glyphs = Glyphs::default();
-    let legend = Legend {
-        ok: t.picture_ok.as_str(),
-        failed: t.picture_failed.as_str(),
-        cancelled: t.picture_cancelled.as_str(),
-        returned: t.picture_returned.as_str(),
-        unit_ms: glyphs.unit_ms,
-        unit_s: glyphs.unit_s,
-    };
-    draw_picture(&panels, engine::shared_axis(&runs), &legend)
 }
 
 /// The last edit of a demo that could not run: busy (try again soon) or failed.
