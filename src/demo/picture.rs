@@ -28,8 +28,7 @@
 //!
 //! Drawing takes 25 to 70 ms in a debug build on a busy 2-core machine
 //! (`Compression::Best`, pixel loops at opt-level 0): callers on the async
-//! runtime draw it in
-//! `spawn_blocking`.
+//! runtime draw it in `spawn_blocking`.
 //!
 //! Words come from the caller (headings and legend, from `prompts/`); this
 //! module only knows numbers and colours.
