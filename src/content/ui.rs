@@ -128,6 +128,7 @@ texts! { Texts;
 texts! { DemoTexts;
     // /demo and its subcommands, as Discord lists them.
     cmd_demo: [], sub_gather: [], sub_blocking: [], sub_errors: [], sub_timeout: [], sub_limit: [],
+    sub_taskgroup: [],
     opt_n: [], opt_failures: [], opt_max: [],
 
     // Answers before a demo runs, and while it runs.
@@ -142,7 +143,11 @@ texts! { DemoTexts;
     // Names of the runs.
     phase_sequential: [], phase_concurrent: [], phase_blocking: [], phase_awaiting: [],
     phase_all_or_nothing: [], phase_collected: [], phase_timeout: [], phase_limited: [k],
+    phase_gather_first_error: [], phase_task_group: [],
     chart_heading: [name, ms],
+    // The result's picture: a heading above each run, and its legend.
+    picture_heading: [name, ms],
+    picture_ok: [], picture_failed: [], picture_cancelled: [], picture_returned: [],
     field_python: [],
     field_rust: [],
     footer: [delay],
@@ -163,6 +168,9 @@ texts! { DemoTexts;
     limit_title: [n, k], limit_explain: [k],
     limit_result: [wall, waves, n, k, expected, delay],
     limit_python: [], limit_rust: [],
+    taskgroup_title: [n], taskgroup_explain: [fail, delay],
+    taskgroup_result: [gather, ran_on, last, group, cancelled],
+    taskgroup_python: [], taskgroup_rust: [],
 }
 
 texts! { ReviewTexts;

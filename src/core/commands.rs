@@ -141,6 +141,11 @@ fn demo(catalog: &Catalog, max_n: u64) -> CreateCommand {
         )
         .add_option(sub("timeout", t.sub_timeout.as_str()))
         .add_option(
+            sub("taskgroup", t.sub_taskgroup.as_str())
+                // With one task there is nobody to cancel.
+                .add_sub_option(n().min_int_value(2.min(max_n))),
+        )
+        .add_option(
             sub("limit", t.sub_limit.as_str())
                 .add_sub_option(n())
                 .add_sub_option(

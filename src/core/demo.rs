@@ -64,33 +64,39 @@ pub async fn start(
     };
     let core = core.clone();
     tokio::spawn(async move {
-        run(
-            &core,
-            &service,
+        let job = Job {
             kind,
             run_id,
-            &request.token,
-            followup.as_ref(),
-        )
-        .await;
+            token: &request.token,
+            picture: request.picture,
+        };
+        run(&core, &service, job, followup.as_ref()).await;
     });
     Ok(DemoStarted)
 }
 
-/// Runs one demo, editing the message as it goes, and records its times.
-async fn run(
-    core: &Core,
-    service: &DemoService,
+/// One claimed demo to run: which, its row, where its edits go, and
+/// whether its result carries a picture.
+struct Job<'a> {
     kind: DemoKind,
     run_id: i64,
-    token: &str,
-    followup: &dyn Followup,
-) {
+    token: &'a str,
+    picture: bool,
+}
+
+/// Runs one demo, editing the message as it goes, and records its times.
+async fn run(core: &Core, service: &DemoService, job: Job<'_>, followup: &dyn Followup) {
+    let Job {
+        kind,
+        run_id,
+        token,
+        picture,
+    } = job;
     let t = &core.catalog.demo_texts;
     let (tx, mut rx) = watch::channel(Progress::default());
     let engine = service.engine.clone();
     let delay = service.delay_ms;
-    let job = async move {
+    let demo = async move {
         match kind {
             DemoKind::Gather { n } => engine.gather(n, delay, Some(tx)).await.map(Report::Gather),
             DemoKind::Blocking { n } => engine
@@ -108,14 +114,18 @@ async fn run(
             DemoKind::Limit { n, k } => {
                 engine.limit(n, k, delay, Some(tx)).await.map(Report::Limit)
             }
+            DemoKind::TaskGroup { n } => engine
+                .taskgroup(n, delay, Some(tx))
+                .await
+                .map(Report::TaskGroup),
         }
     };
-    tokio::pin!(job);
+    tokio::pin!(demo);
     let mut ticker = tokio::time::interval(PROGRESS_EVERY);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let result = loop {
         tokio::select! {
-            result = &mut job => break result,
+            result = &mut demo => break result,
             _ = ticker.tick() => {
                 if rx.has_changed().unwrap_or(false) {
                     let p = *rx.borrow_and_update();
@@ -130,7 +140,13 @@ async fn run(
             if let Err(e) = core.store.finish_demo(run_id, a, b).await {
                 tracing::warn!(error = %e, source = ?e.source, "demo times not recorded");
             }
-            view::demo::finished(t, kind, delay, &report)
+            let report = Arc::new(report);
+            let png = if picture {
+                draw_picture(core, kind, report.clone()).await
+            } else {
+                None
+            };
+            view::demo::finished(t, kind, delay, &report, png)
         }
         Err(e) => {
             tracing::warn!(error = %e, demo = kind.name(), "demo failed");
@@ -140,6 +156,28 @@ async fn run(
     edit(followup, token, final_edit).await;
 }
 
+/// The result's picture, drawn on a blocking thread (it takes milliseconds
+/// of CPU). Without it (a warning) the result still shows the text
+/// timelines.
+async fn draw_picture(core: &Core, kind: DemoKind, report: Arc<Report>) -> Option<Vec<u8>> {
+    let catalog = core.catalog.clone();
+    let drawn = tokio::task::spawn_blocking(move || {
+        view::demo_picture::picture(&catalog.demo_texts, kind, &report)
+    })
+    .await;
+    match drawn {
+        Ok(Ok(png)) => Some(png),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, demo = kind.name(), "demo picture not drawn");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, demo = kind.name(), "demo picture not drawn");
+            None
+        }
+    }
+}
+
 async fn edit(followup: &dyn Followup, token: &str, edit: EditInteractionResponse) {
     if let Err(e) = followup.edit_original(token, edit).await {
         tracing::warn!(error = %e, "demo message edit failed");
@@ -147,15 +185,29 @@ async fn edit(followup: &dyn Followup, token: &str, edit: EditInteractionRespons
 }
 
 /// What a finished demo found: the engine's report for its kind.
+#[derive(Debug)]
 pub enum Report {
     Gather(demo::GatherReport),
     Blocking(demo::BlockingReport),
     Errors(demo::ErrorsReport),
     Timeout(demo::TimeoutReport),
     Limit(demo::LimitReport),
+    TaskGroup(demo::TaskGroupReport),
 }
 
 impl Report {
+    /// Its runs, in the order the demo ran them.
+    pub fn runs(&self) -> Vec<&demo::Run> {
+        match self {
+            Report::Gather(r) => vec![&r.sequential, &r.concurrent],
+            Report::Blocking(r) => vec![&r.blocking, &r.awaiting],
+            Report::Errors(r) => vec![&r.all_or_nothing, &r.collected],
+            Report::Timeout(r) => vec![&r.run],
+            Report::Limit(r) => vec![&r.run],
+            Report::TaskGroup(r) => vec![&r.gather, &r.group],
+        }
+    }
+
     /// The two times stored for `/progress` and `/my-data`.
     pub fn times(&self) -> (Option<i32>, Option<i32>) {
         let ms = |d: Duration| Some(d.as_millis().min(i32::MAX as u128) as i32);
@@ -165,6 +217,7 @@ impl Report {
             Report::Errors(r) => (ms(r.all_or_nothing.wall), ms(r.collected.wall)),
             Report::Timeout(r) => (ms(r.elapsed), None),
             Report::Limit(r) => (ms(r.run.wall), None),
+            Report::TaskGroup(r) => (ms(r.gather.wall), ms(r.group.wall)),
         }
     }
 }

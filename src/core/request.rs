@@ -167,16 +167,34 @@ pub struct DemoRequest {
     pub kind: DemoKind,
     /// The interaction token the demo's edits go through.
     pub token: String,
+    /// Whether the result attaches its timelines as a picture (Discord's
+    /// doors; a terminal shows the text timelines only).
+    pub picture: bool,
 }
 
 /// Which demo, with the learner's numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DemoKind {
-    Gather { n: usize },
-    Blocking { n: usize },
-    Errors { n: usize, failures: usize },
+    Gather {
+        n: usize,
+    },
+    Blocking {
+        n: usize,
+    },
+    Errors {
+        n: usize,
+        failures: usize,
+    },
     Timeout,
-    Limit { n: usize, k: usize },
+    Limit {
+        n: usize,
+        k: usize,
+    },
+    /// n tasks, the first fails: `gather` lets the others run on, a
+    /// `TaskGroup` cancels them.
+    TaskGroup {
+        n: usize,
+    },
 }
 
 impl DemoKind {
@@ -188,6 +206,7 @@ impl DemoKind {
             DemoKind::Errors { .. } => "errors",
             DemoKind::Timeout => "timeout",
             DemoKind::Limit { .. } => "limit",
+            DemoKind::TaskGroup { .. } => "taskgroup",
         }
     }
 
@@ -197,7 +216,8 @@ impl DemoKind {
             DemoKind::Gather { n }
             | DemoKind::Blocking { n }
             | DemoKind::Errors { n, .. }
-            | DemoKind::Limit { n, .. } => n,
+            | DemoKind::Limit { n, .. }
+            | DemoKind::TaskGroup { n } => n,
             DemoKind::Timeout => 1,
         }
     }
@@ -468,6 +488,7 @@ impl Request {
             "demo" => Asked::Demo(DemoRequest {
                 kind: demo_kind(call, bounds.demo_max_n)?,
                 token: token.to_string(),
+                picture: true,
             }),
             "progress" => Asked::Progress,
             "help" => Asked::Help,
@@ -612,7 +633,12 @@ fn remind(call: &Call) -> Result<RemindRequest, Refusal> {
 fn demo_kind(call: &Call, max_n: usize) -> Result<DemoKind, Refusal> {
     let sub = call.subcommand.as_deref().unwrap_or("gather");
     let max_n = max_n as i64;
-    let n_default = if sub == "limit" { 10 } else { 5 }.min(max_n);
+    let n_default = match sub {
+        "limit" => 10,
+        "taskgroup" => 3,
+        _ => 5,
+    }
+    .min(max_n);
     let n = call.integer("n").unwrap_or(n_default);
     let check = |name: &'static str, value: i64, min: i64, max: i64| {
         if (min..=max).contains(&value) {
@@ -650,6 +676,10 @@ fn demo_kind(call: &Call, max_n: usize) -> Result<DemoKind, Refusal> {
                 k: check("max", k, 1, n as i64)?,
             }
         }
+        // Two at least: with one task there is nobody to cancel.
+        "taskgroup" => DemoKind::TaskGroup {
+            n: check("n", n, 2.min(max_n), max_n)?,
+        },
         other => return Err(Refusal::UnknownCommand(format!("demo {other}"))),
     })
 }
@@ -661,7 +691,14 @@ mod tests {
     const BOUNDS: Bounds = Bounds { demo_max_n: 50 };
 
     fn demo(words: &[&str]) -> Result<Asked, Refusal> {
-        let subs = ["gather", "blocking", "errors", "timeout", "limit"];
+        let subs = [
+            "gather",
+            "blocking",
+            "errors",
+            "timeout",
+            "limit",
+            "taskgroup",
+        ];
         let call = Call::from_words("demo", words, &subs, |sub| match sub {
             Some("errors") => vec![("n", true), ("failures", true)],
             Some("limit") => vec![("n", true), ("max", true)],
@@ -746,6 +783,24 @@ mod tests {
             kind(demo(&["errors", "4"]).unwrap()),
             DemoKind::Errors { n: 4, failures: 2 }
         );
+        assert_eq!(
+            kind(demo(&["taskgroup"]).unwrap()),
+            DemoKind::TaskGroup { n: 3 }
+        );
+    }
+
+    #[test]
+    fn a_task_group_demo_needs_a_second_task_to_cancel() {
+        assert_eq!(
+            demo(&["taskgroup", "1"]),
+            Err(Refusal::OutOfRange {
+                name: "n",
+                value: 1,
+                min: 2,
+                max: 50
+            })
+        );
+        assert!(demo(&["taskgroup", "2"]).is_ok());
     }
 
     #[test]

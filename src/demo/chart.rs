@@ -208,7 +208,7 @@ fn decimal_len(mut n: usize) -> usize {
 }
 
 /// "250", "2.5", "1".
-fn fmt_num(v: f64) -> String {
+pub(crate) fn fmt_num(v: f64) -> String {
     if (v - v.round()).abs() < 1e-6 {
         format!("{}", v.round() as u64)
     } else {
@@ -218,15 +218,15 @@ fn fmt_num(v: f64) -> String {
 
 /// A time axis of `ticks` equal steps of `step_ms`, covering the extent.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Axis {
-    step_ms: f64,
-    ticks: usize,
+pub(crate) struct Axis {
+    pub(crate) step_ms: f64,
+    pub(crate) ticks: usize,
 }
 
 impl Axis {
     /// The shortest axis of 3 to 5 round steps (1, 2, 2.5 or 5 × 10^e ms)
     /// that covers `extent_ms`; ties go to 4 steps.
-    fn fit(extent_ms: f64) -> Axis {
+    pub(crate) fn fit(extent_ms: f64) -> Axis {
         let extent = extent_ms.max(1.0);
         let mut best = Axis {
             step_ms: 1.0,
@@ -252,7 +252,7 @@ impl Axis {
         best
     }
 
-    fn total_ms(&self) -> f64 {
+    pub(crate) fn total_ms(&self) -> f64 {
         self.step_ms * self.ticks as f64
     }
 

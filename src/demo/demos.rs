@@ -373,7 +373,11 @@ impl DemoEngine {
     /// Every span must match the plan: `should_fail(i)` → `Failed`, else `Ok`
     /// (`Cancelled` is always possible). A mismatch means the target does not
     /// behave like ours: our failure.
-    fn expect_plan(&self, run: &Run, should_fail: impl Fn(usize) -> bool) -> Result<(), DemoError> {
+    pub(super) fn expect_plan(
+        &self,
+        run: &Run,
+        should_fail: impl Fn(usize) -> bool,
+    ) -> Result<(), DemoError> {
         for s in &run.spans {
             match (s.outcome, should_fail(s.index)) {
                 (Outcome::Cancelled, _) | (Outcome::Ok, false) | (Outcome::Failed { .. }, true) => {

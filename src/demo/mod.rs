@@ -14,10 +14,13 @@
 //!   target base URL, and a global cap on fetches in flight. Its demos:
 //!   [`gather`](DemoEngine::gather), [`blocking`](DemoEngine::blocking),
 //!   [`errors`](DemoEngine::errors), [`timeout`](DemoEngine::timeout),
-//!   [`limit`](DemoEngine::limit) (and [`concurrent`](DemoEngine::concurrent),
-//!   the concurrent half of `gather`, for the benchmark).
+//!   [`limit`](DemoEngine::limit), [`taskgroup`](DemoEngine::taskgroup)
+//!   (and [`concurrent`](DemoEngine::concurrent), the concurrent half of
+//!   `gather`, for the benchmark).
 //! - [`chart`]: a pure function drawing one run as a text timeline (one row
 //!   per request, a bar from start to end on a shared axis) for a code block.
+//! - [`picture`]: the same timelines, every run of a demo on one axis, as a
+//!   PNG for the result's embed (font embedded; a few kilobytes).
 //!
 //! # Data, not prose
 //! The engine returns structured reports ([`GatherReport`] ...): for every run
@@ -41,8 +44,8 @@
 //! # The global cap
 //! A `tokio::sync::Semaphore` of `max_in_flight` slots (default 200) over all
 //! demos of this process. A demo takes, all at once, as many slots as it may
-//! run at the same time (n for `gather`, `errors` and `blocking`, k for
-//! `limit`, 1 for `timeout`) and holds them until it ends, so the cap is never
+//! run at the same time (n for `gather`, `errors`, `blocking` and
+//! `taskgroup`, k for `limit`, 1 for `timeout`) and holds them until it ends, so the cap is never
 //! exceeded and a demo never stalls halfway. If the slots are not free it
 //! waits at most `busy_wait` (default 2 s: the caller has deferred its answer
 //! already, and demos of a few seconds free slots quickly), then gets
@@ -84,6 +87,10 @@
 //! - `limit`: all n started with `join_all`, a `Semaphore` of k permits (the
 //!   twin of `asyncio.Semaphore`) lets k run at once; the report groups the
 //!   fetches into waves (ceil(n/k) of them with equal delays).
+//! - `taskgroup`: the same n tasks, the first failing, joined like `gather`
+//!   (the join returns at the error, the tasks run on: a dropped
+//!   `JoinHandle` detaches) and like a `TaskGroup` (a `JoinSet` shut down at
+//!   the error: the others are aborted, and the join waits until they stop).
 //!
 //! # Wiring (for the core)
 //! ```ignore
@@ -111,8 +118,10 @@ mod demos;
 mod engine;
 pub mod error;
 pub mod model;
+pub mod picture;
 mod service;
 pub mod target;
+mod taskgroup;
 
 #[cfg(test)]
 mod tests;
@@ -122,7 +131,7 @@ pub use engine::{DemoConfig, DemoEngine};
 pub use error::{DemoError, Param, TargetProblem};
 pub use model::{
     BlockingReport, ErrorsReport, FirstError, GatherReport, LimitReport, Outcome, Progress, Run,
-    RunKind, Span, TimeoutReport,
+    RunKind, Span, TaskGroupReport, TimeoutReport,
 };
 pub use service::DemoService;
 pub use target::{

@@ -31,6 +31,12 @@ pub enum RunKind {
     /// All at once, but a `tokio::sync::Semaphore` lets only k run at a time
     /// (`asyncio.Semaphore`).
     Limited,
+    /// Spawned tasks joined until the first error; the others run on
+    /// (`asyncio.gather` without `return_exceptions`).
+    GatherFirstError,
+    /// A `tokio::task::JoinSet` shut down at the first error: the others are
+    /// cancelled (`asyncio.TaskGroup`).
+    TaskGroup,
 }
 
 /// How one request (or task) ended.
@@ -256,4 +262,32 @@ pub struct LimitReport {
     pub waves: Vec<Vec<usize>>,
     /// ceil(n / k).
     pub expected_waves: usize,
+}
+
+/// One task fails among several: `gather` lets the others run on, a task
+/// group cancels them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskGroupReport {
+    pub n: usize,
+    /// Delay of the fetches that succeed.
+    pub delay_ms: u64,
+    /// Delay of request #1 (index 0), which fails: half of `delay_ms`.
+    pub fail_delay_ms: u64,
+    /// Like `gather` without `return_exceptions`: the wall time is when the
+    /// join returned with the error; the other spans end after it, `Ok`.
+    pub gather: Run,
+    /// Like `TaskGroup`: the other spans end `Cancelled` at the failure; the
+    /// wall time is when they had all stopped.
+    pub group: Run,
+}
+
+impl TaskGroupReport {
+    /// The tasks of the `gather` run still running when it returned.
+    pub fn ran_on(&self) -> usize {
+        self.gather
+            .spans
+            .iter()
+            .filter(|s| s.end > self.gather.wall)
+            .count()
+    }
 }

@@ -340,6 +340,62 @@ fn assert_out_of_range(r: Result<impl std::fmt::Debug, DemoError>, p: Param, lo:
     }
 }
 
+// ---- taskgroup ----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taskgroup_gather_leaves_the_others_running_the_group_cancels_them() {
+    let (_t, engine) = setup(DemoConfig::default()).await;
+    let (tx, rx) = watch::channel(Progress::default());
+    let r = engine.taskgroup(4, 200, Some(tx)).await.unwrap();
+    assert_eq!((r.n, r.delay_ms, r.fail_delay_ms), (4, 200, 100));
+    assert!(
+        rx.has_changed().is_err(),
+        "the sender is dropped at the end"
+    );
+
+    // gather: it returned with #1's error; the others ran on past that, to
+    // their whole delay.
+    let g = &r.gather;
+    assert_eq!(g.kind, RunKind::GatherFirstError);
+    assert_sorted_indices(g, 4);
+    assert_eq!(g.spans[0].outcome, Outcome::Failed { status: 500 });
+    assert!(g.spans[0].end >= ms(100) && g.spans[0].end <= g.wall);
+    for s in &g.spans[1..] {
+        assert_eq!(s.outcome, Outcome::Ok, "{s:?}");
+        assert!(s.duration() >= ms(200), "{s:?}");
+        assert!(s.end > g.wall, "ran on after gather returned: {s:?}");
+    }
+    assert_eq!(r.ran_on(), 3);
+
+    // TaskGroup: the others were cancelled at the failure, well before their
+    // delay, and the join returned once they had stopped.
+    let tg = &r.group;
+    assert_eq!(tg.kind, RunKind::TaskGroup);
+    assert_sorted_indices(tg, 4);
+    assert_eq!(tg.spans[0].outcome, Outcome::Failed { status: 500 });
+    for s in &tg.spans[1..] {
+        assert_eq!(s.outcome, Outcome::Cancelled, "{s:?}");
+        assert!(s.end >= tg.spans[0].end, "{s:?}");
+        assert!(s.end <= tg.wall, "stopped before the join returned: {s:?}");
+        assert!(s.duration() < ms(200), "{s:?}");
+    }
+    assert_eq!(tg.cancelled_count(), 3);
+    // Every slot is back once the demo returned: the runs' tasks are over.
+    assert_eq!(engine.available_slots(), engine.config().max_in_flight);
+}
+
+#[tokio::test]
+async fn taskgroup_needs_a_second_task_to_cancel() {
+    let (_t, engine) = setup(DemoConfig::default()).await;
+    let e = engine.taskgroup(1, 50, None).await.unwrap_err();
+    assert!(e.is_learner_error(), "{e}");
+    assert!(engine
+        .taskgroup(51, 50, None)
+        .await
+        .unwrap_err()
+        .is_learner_error());
+}
+
 #[tokio::test]
 async fn out_of_range_names_the_bounds() {
     // No target needed: validation comes first.

@@ -331,6 +331,9 @@ async fn quit_while_a_demo_runs_shows_its_result_before_leaving(pool: PgPool) {
         "{out}"
     );
     assert!(out.contains("Speed-up"), "the result is shown: {out}");
+    // A terminal gets the text timelines, and no picture it cannot show.
+    assert!(out.contains("#3│"), "{out}");
+    assert!(!out.contains("demo.png"), "{out}");
     assert!(
         !out.contains("Your progress"),
         "nothing after /quit is read: {out}"

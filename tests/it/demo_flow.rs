@@ -117,6 +117,47 @@ async fn each_mistake_demo_shows_its_effect(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn taskgroup_shows_gather_leaving_the_others_running_and_the_group_cancelling_them(
+    pool: PgPool,
+) {
+    let core = core_with_demos(pool.clone(), Duration::ZERO).await;
+    let ada = Learner::new("ada");
+    let (f, mut edits) = recorder();
+    let answer = core.handle(&demo(&ada, "taskgroup", vec![n(3)]), f).await;
+    assert_eq!(answer.outcome, Outcome::Ok);
+    let (edit, _) = result(&mut edits).await;
+    let embed = &edit["embeds"][0];
+    let shown = embed["description"].as_str().unwrap();
+    assert!(shown.contains("and 2 other tasks ran on"), "{shown}");
+    assert!(shown.contains("with 2 other tasks cancelled"), "{shown}");
+    assert!(shown.contains("TaskGroup (JoinSet)"), "{shown}");
+    assert_eq!(embed["image"]["url"], "attachment://demo.png", "{edit:#}");
+    assert!(embed["fields"][0]["value"]
+        .as_str()
+        .unwrap()
+        .contains("asyncio.TaskGroup()"));
+
+    // Both joins returned at the failure (half the 100 ms delay), not after
+    // the others' whole delay.
+    let (gather, group): (Option<i32>, Option<i32>) = sqlx::query_as(
+        "SELECT sequential_ms, concurrent_ms FROM demo_runs WHERE demo = 'taskgroup'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(gather.unwrap() >= 50, "{gather:?}");
+    assert!(group.unwrap() >= 50, "{group:?}");
+}
+
+#[sqlx::test]
+async fn taskgroup_needs_two_tasks(pool: PgPool) {
+    let core = core_with_demos(pool, Duration::ZERO).await;
+    let (answer, r) = ask(&core, &demo(&Learner::new("ada"), "taskgroup", vec![n(1)])).await;
+    assert_eq!(answer.outcome, Outcome::Refused);
+    assert!(text(&r).contains("between 2 and 8"), "{}", text(&r));
+}
+
+#[sqlx::test]
 async fn n_outside_its_bounds_is_answered_with_the_bounds_and_runs_nothing(pool: PgPool) {
     let core = core_with_demos(pool.clone(), Duration::ZERO).await;
     let ada = Learner::new("ada");

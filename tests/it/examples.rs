@@ -186,7 +186,7 @@ fn demo_snippets(lang: &str) -> BTreeMap<String, String> {
 fn every_rust_snippet_of_the_demos_is_compiled_here() {
     let here = include_str!("examples/demo_snippets.rs");
     let snippets = demo_snippets("rust");
-    assert!(snippets.len() >= 5, "the demos show Rust: {snippets:?}");
+    assert!(snippets.len() >= 6, "the demos show Rust: {snippets:?}");
     for (key, code) in snippets {
         let start = format!("    // snippet {key}\n");
         let Some(from) = here.find(&start).map(|i| i + start.len()) else {
@@ -271,6 +271,13 @@ fn python_harness(key: &str) -> Option<(&'static str, &'static str, &'static str
             "",
             "too slow, cancelled\ntoo slow, cancelled\n",
         ),
+        // gather leaves the two slow fetches running; the TaskGroup cancels
+        // its two: two still in flight after both.
+        "taskgroup_python" => (
+            "client = httpx.AsyncClient()\nurls = ['http://t/fail/0', 'http://t/slow/1', 'http://t/slow/2']",
+            "assert httpx.IN_FLIGHT == 2, httpx.IN_FLIGHT",
+            "gather raised: 500 for http://t/fail/0\nTaskGroup raised: (HTTPStatusError('500 for http://t/fail/0'),)\n",
+        ),
         "limit_python" => (
             "client = httpx.AsyncClient()\nurls = [f'http://t/{i}' for i in range(7)]",
             "assert httpx.CALLS == 7 and httpx.MAX_IN_FLIGHT == 3, httpx.MAX_IN_FLIGHT",
@@ -283,7 +290,7 @@ fn python_harness(key: &str) -> Option<(&'static str, &'static str, &'static str
 #[test]
 fn every_python_snippet_of_the_demos_runs_and_does_what_it_says() {
     let snippets = demo_snippets("python");
-    assert!(snippets.len() >= 5, "the demos show Python: {snippets:?}");
+    assert!(snippets.len() >= 6, "the demos show Python: {snippets:?}");
     // All at once: the slowest (blocking, timeout) take a few seconds each.
     let mut running = Vec::new();
     for (key, code) in snippets {

@@ -376,6 +376,56 @@ async fn a_demo_answers_inline_with_a_deferral_then_edits_through_rest(pool: PgP
     door.fake.assert_no_error_calls();
 }
 
+#[sqlx::test]
+async fn a_demo_result_attaches_its_timeline_picture_and_the_embed_shows_it(pool: PgPool) {
+    let settings = Settings::from_lookup(|k| match k {
+        "DEMO_DELAY_MS" => Some("40".into()),
+        "DEMO_COOLDOWN_SECS" => Some("0".into()),
+        _ => None,
+    })
+    .unwrap();
+    let demos = DemoService::start(&settings.demo).await.unwrap();
+    let door = Door::start_with(support::core(pool.clone()).with_demos(demos), pool).await;
+    let o = door.origin(snowflake());
+    let demo = slash_command(
+        &o,
+        COMMAND_ID,
+        "demo",
+        vec![opt_subcommand("taskgroup", vec![opt_integer("n", 3)])],
+    );
+    assert_eq!(door.deliver(&demo).await.callback_type(), Some(5));
+
+    let result = door
+        .fake
+        .wait_for_call(|c| c.is_original_edit(&o.token) && c.body["embeds"][0]["title"].is_string())
+        .await;
+    assert_eq!(result.status, 200, "{}", result.response);
+    // One file, sent as a multipart part, and the embed shows it.
+    assert_eq!(result.attachments.len(), 1, "{}", result.body);
+    let file = &result.attachments[0];
+    assert_eq!(file.filename, "demo.png");
+    assert_eq!(
+        result.body["embeds"][0]["image"]["url"], "attachment://demo.png",
+        "{}",
+        result.body
+    );
+    assert_eq!(result.body["attachments"][0]["filename"], "demo.png");
+    // A PNG 800 pixels wide, well under 100 KB.
+    assert!(file.size < 100_000, "{} bytes", file.size);
+    let reader = png::Decoder::new(file.data.as_slice())
+        .read_info()
+        .expect("the attachment is a PNG");
+    assert_eq!(reader.info().width, 800);
+    assert!((150..600).contains(&reader.info().height));
+    // The text timelines stay, for screen readers.
+    let description = result.body["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.contains("#3│"), "{description}");
+    // Discord kept it: the stored message has the file, with a CDN URL.
+    let stored = &result.response["attachments"][0];
+    assert_eq!(stored["filename"], "demo.png", "{}", result.response);
+    door.fake.assert_no_error_calls();
+}
+
 /// POSTs raw bytes with exactly the headers given.
 async fn post_with_headers(url: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> (u16, String) {
     let mut request = reqwest::Client::new()

@@ -1,8 +1,10 @@
-//! The demo's views: its progress line, and the result with its timelines.
+//! The demo's views: its progress line, and the result with its timelines
+//! (as text in the embed, for the console and screen readers, and, in
+//! Discord, as a picture attached to the result and shown as its image).
 
 use std::time::Duration;
 
-use serenity::all::{CreateEmbed, CreateEmbedFooter, EditInteractionResponse};
+use serenity::all::{CreateAttachment, CreateEmbed, CreateEmbedFooter, EditInteractionResponse};
 
 use super::{truncate, COLOUR};
 use crate::content::DemoTexts;
@@ -24,16 +26,28 @@ pub fn progress(t: &DemoTexts, kind: DemoKind, p: Progress) -> EditInteractionRe
     ]))
 }
 
+/// The file name the result's picture is attached under; the embed's image
+/// points at it (`attachment://demo.png`).
+pub const PICTURE: &str = "demo.png";
+
 /// The last edit of a demo that ran: the result replaces the progress line.
+/// With a `picture` (a PNG from [`super::demo_picture::picture`]), the edit
+/// attaches it and the embed shows it as its image.
 pub fn finished(
     t: &DemoTexts,
     kind: DemoKind,
     delay: u64,
     report: &Report,
+    picture: Option<Vec<u8>>,
 ) -> EditInteractionResponse {
-    super::edit()
-        .content("")
-        .embed(result(t, kind, delay, report))
+    let embed = result(t, kind, delay, report);
+    match picture {
+        Some(png) => super::edit()
+            .content("")
+            .embed(embed.image(format!("attachment://{PICTURE}")))
+            .new_attachment(CreateAttachment::bytes(png, PICTURE)),
+        None => super::edit().content("").embed(embed),
+    }
 }
 
 /// The last edit of a demo that could not run: busy (try again soon) or failed.
@@ -54,6 +68,7 @@ pub fn title(t: &DemoTexts, kind: DemoKind) -> String {
         }
         DemoKind::Timeout => t.timeout_title.as_str().to_string(),
         DemoKind::Limit { n, k } => t.limit_title.fill(&[("n", &n), ("k", &k)]),
+        DemoKind::TaskGroup { n } => t.taskgroup_title.fill(&[("n", &n)]),
     }
 }
 
@@ -74,6 +89,8 @@ pub fn phase_name(t: &DemoTexts, phase: RunKind, kind: DemoKind) -> String {
             };
             t.phase_limited.fill(&[("k", &k)])
         }
+        RunKind::GatherFirstError => t.phase_gather_first_error.as_str().into(),
+        RunKind::TaskGroup => t.phase_task_group.as_str().into(),
     }
 }
 
@@ -83,13 +100,7 @@ fn ms(d: Duration) -> u128 {
 
 /// The result: what happened, the timelines on one axis, and the code.
 fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateEmbed {
-    let runs: Vec<&Run> = match report {
-        Report::Gather(r) => vec![&r.sequential, &r.concurrent],
-        Report::Blocking(r) => vec![&r.blocking, &r.awaiting],
-        Report::Errors(r) => vec![&r.all_or_nothing, &r.collected],
-        Report::Timeout(r) => vec![&r.run],
-        Report::Limit(r) => vec![&r.run],
-    };
+    let runs: Vec<&Run> = report.runs();
     let options = ChartOptions {
         axis: Some(engine::shared_axis(&runs)),
         max_rows: CHART_ROWS,
@@ -155,6 +166,19 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
             ]),
             &t.limit_python,
             &t.limit_rust,
+        ),
+        Report::TaskGroup(r) => (
+            t.taskgroup_explain
+                .fill(&[("fail", &r.fail_delay_ms), ("delay", &r.delay_ms)]),
+            t.taskgroup_result.fill(&[
+                ("gather", &ms(r.gather.wall)),
+                ("ran_on", &r.ran_on()),
+                ("last", &ms(r.gather.last_end())),
+                ("group", &ms(r.group.wall)),
+                ("cancelled", &r.group.cancelled_count()),
+            ]),
+            &t.taskgroup_python,
+            &t.taskgroup_rust,
         ),
     };
     let mut description = vec![explain, String::new(), result];

@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod demo;
+pub mod demo_picture;
 pub mod exercise;
 pub mod lab;
 pub mod lesson;

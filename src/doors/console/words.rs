@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::screen::Shown;
 use crate::content::ui::Texts;
 use crate::content::Catalog;
-use crate::core::request::{Call, ClickRequest, WordsError};
+use crate::core::request::{Call, ClickRequest, DemoRequest, WordsError};
 use crate::core::{Asked, Bounds, ButtonId, Learner, Refusal, Request};
 
 /// Commands Discord's doors serve and the console cannot: `/quiz-stats`
@@ -204,7 +204,15 @@ pub fn read(
     if missing {
         return Typed::Asked(Ok(Asked::Suggest(String::new())));
     }
-    Typed::Asked(Request::from_call(&call, &format!("console-{seq}"), bounds))
+    let asked = Request::from_call(&call, &format!("console-{seq}"), bounds);
+    Typed::Asked(asked.map(|asked| match asked {
+        // A terminal shows no picture: the text timelines tell the same.
+        Asked::Demo(demo) => Asked::Demo(DemoRequest {
+            picture: false,
+            ..demo
+        }),
+        other => other,
+    }))
 }
 
 /// What is wrong with a command's words, then its usage.

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use futures::future::{join_all, try_join_all};
 use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 use tokio::time::timeout;
 
 #[rustfmt::skip]
@@ -74,5 +75,30 @@ pub async fn limit_rust(client: &reqwest::Client, urls: Vec<String>) {
         let _permit = sem.acquire().await.ok()?; // 3 at most
         client.get(u).send().await.ok()
     })).await;
+    // end snippet
+}
+
+#[rustfmt::skip]
+pub async fn taskgroup_rust(client: &reqwest::Client, urls: Vec<String>) {
+    // snippet taskgroup_rust
+    let fetch = |u: String| {
+        let client = client.clone();
+        async move { client.get(u).send().await?.error_for_status() }
+    };
+    // like gather: the first error returns, the tasks run on
+    let tasks = urls.iter().map(|u| tokio::spawn(fetch(u.clone())));
+    let joined = try_join_all(tasks.map(|t| async { t.await.unwrap() }));
+    let first_error = joined.await.err();
+    // like TaskGroup: the first error aborts the others
+    let mut group = JoinSet::new();
+    for u in &urls {
+        group.spawn(fetch(u.clone()));
+    }
+    while let Some(done) = group.join_next().await {
+        if done.unwrap().is_err() {
+            group.shutdown().await; // abort the rest, wait for them
+            break;
+        }
+    }
     // end snippet
 }
