@@ -24,13 +24,14 @@
 //!
 //! Layout: this module holds the handle, start-up, errors and the learner
 //! lock the transactions share; [`learners`] (`/my-data`, `/forget-me`),
-//! [`checklist`], [`quiz`], [`demo`], [`review`] and [`handled`] hold one
-//! area each.
+//! [`checklist`], [`quiz`], [`demo`], [`review`], [`pack`] (server lesson
+//! packs) and [`handled`] hold one area each.
 
 mod checklist;
 mod demo;
 mod handled;
 mod learners;
+mod pack;
 mod quiz;
 mod remind;
 mod retry;
@@ -49,6 +50,10 @@ pub use checklist::{Mark, Tick};
 pub use demo::{DemoClaim, DemoRun};
 pub use handled::{InteractionId, HANDLED_KEEP, HANDLED_SWEEP_EVERY};
 pub use learners::LearnerData;
+pub use pack::{
+    PackDraft, PackEntry, PackSource, PackVersion, Published, ServedSource,
+    CHANNEL as PACKS_CHANNEL,
+};
 pub use quiz::{Answered, Attempt, AttemptSummary, QuestionStats, Recorded};
 pub use remind::{ClaimedReminder, Reminder};
 pub use review::{CardState, LogEntry, Outlook, ReviewCard, ReviewWrite, Seed, Streak};
