@@ -34,6 +34,7 @@ mod lab_hostile;
 mod lesson_files;
 mod lesson_flow;
 mod outage;
+mod packs;
 mod quiz_flow;
 mod reload;
 mod reminders;

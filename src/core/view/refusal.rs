@@ -101,6 +101,7 @@ pub fn refusal(catalog: &Catalog, who: Learner, refusal: &Refusal) -> CreateInte
         | Refusal::LabAlreadyRunning
         | Refusal::LabFull { .. }
         | Refusal::BadCode(_) => notice(&super::lab::refusal(&catalog.lab_texts, refusal)),
+        Refusal::Author(why) => notice(&super::author::refusal(&catalog.author_texts, why)),
     }
 }
 
