@@ -650,3 +650,56 @@ async fn cancel_stores_nothing_and_a_second_publish_changes_nothing(pool: PgPool
         .contains("Already published"));
     assert_eq!(generation().await, before);
 }
+
+#[sqlx::test]
+async fn a_learners_ticks_in_a_server_lesson_survive_a_new_version_with_the_same_ids(pool: PgPool) {
+    let door = door(&pool).await;
+    let (preview, _) = upload_file(
+        &door,
+        "kept.md",
+        lesson_text("kept", "First words").into_bytes(),
+    )
+    .await;
+    press(&door, &preview, "author:publish:").await;
+
+    // A learner opens the lesson, its checklist, and ticks the first objective.
+    let learner = snowflake();
+    let o = origin(&door.fake, learner, GUILD);
+    let open = slash_command(&o, COMMAND_ID, "lesson", vec![opt_string("lesson", "kept")]);
+    let call = deliver(&door, &open).await;
+    let chk = support::id_with_prefix(call.message(), "chk:").remove(0);
+    let o2 = o.next();
+    let shown = door.fake.original_message(&o.token).unwrap();
+    let call = deliver(&door, &button_click(&o2, &chk, shown)).await;
+    let tick = support::id_with_prefix(call.message(), "tick:").remove(0);
+    let o3 = o2.next();
+    let shown = door.fake.original_message(&o2.token).unwrap();
+    deliver(&door, &button_click(&o3, &tick, shown)).await;
+    assert_eq!(
+        support::marks(&pool, learner).await,
+        std::collections::BTreeMap::from([("say-what".to_string(), true)])
+    );
+
+    // Version 2: new words, the same objective ids.
+    let (preview, _) = upload_file(
+        &door,
+        "kept.md",
+        lesson_text("kept", "Better words").into_bytes(),
+    )
+    .await;
+    press(&door, &preview, "author:publish:").await;
+
+    let o = origin(&door.fake, learner, GUILD);
+    let open = slash_command(&o, COMMAND_ID, "lesson", vec![opt_string("lesson", "kept")]);
+    let call = deliver(&door, &open).await;
+    assert_eq!(call.message()["embeds"][0]["title"], "Better words");
+    let chk = support::id_with_prefix(call.message(), "chk:").remove(0);
+    let shown = door.fake.original_message(&o.token).unwrap();
+    let call = deliver(&door, &button_click(&o.next(), &chk, shown)).await;
+    let ticks = support::id_with_prefix(call.message(), "tick:");
+    // The first objective is ticked (its button unticks), the second not.
+    assert!(
+        ticks[0].ends_with(":0") && ticks[1].ends_with(":1"),
+        "{ticks:?}"
+    );
+}

@@ -33,7 +33,7 @@ pub fn allowed(url: &str, hosts: &[String]) -> Result<Url, AuthorRefusal> {
         .is_ok_and(|ip| ip.is_loopback());
     let scheme_ok = parsed.scheme() == "https" || (parsed.scheme() == "http" && loopback);
     let plain = parsed.username().is_empty() && parsed.password().is_none();
-    if scheme_ok && plain && hosts.iter().any(|h| *h == host) {
+    if scheme_ok && plain && hosts.contains(&host) {
         Ok(parsed)
     } else {
         Err(AuthorRefusal::Host(shown(&host)))
