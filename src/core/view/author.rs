@@ -264,3 +264,37 @@ pub fn exported(t: &AuthorTexts, served: &ServedSource) -> EditInteractionRespon
         format.file_name(lesson),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hundreds_of_mistakes_fit_one_message_and_the_rest_are_counted() {
+        let catalog = Catalog::built_in().unwrap();
+        let mut diags = Diagnostics::default();
+        for i in 0..300 {
+            diags.push(
+                std::path::Path::new("lessons/a-long-folder-name/quiz.toml"),
+                i + 1,
+                "x".repeat(150),
+            );
+        }
+        let edit =
+            serde_json::to_value(problems(&catalog.author_texts, "pack.zip", &diags)).unwrap();
+        let content = edit["content"].as_str().unwrap();
+        assert!(
+            content.chars().count() <= limits::CONTENT_MAX,
+            "{}",
+            content.len()
+        );
+        assert!(content.contains("lessons/a-long-folder-name/quiz.toml:1: xxx"));
+        let shown = content.matches("quiz.toml:").count();
+        assert!((5..=PROBLEMS_SHOWN).contains(&shown), "{shown}");
+        assert!(
+            content.contains(&format!("…and {} more.", 300 - shown)),
+            "{content}"
+        );
+        assert_eq!(edit["allowed_mentions"]["parse"], serde_json::json!([]));
+    }
+}
