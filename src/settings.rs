@@ -63,7 +63,8 @@ pub struct Settings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackSettings {
     /// `PACK_DOWNLOAD_MAX_BYTES`, `PACK_UNPACKED_MAX_BYTES`,
-    /// `PACK_FILES_MAX`, `PACK_LESSONS_MAX` (lessons one server serves).
+    /// `PACK_FILES_MAX`, `PACK_LESSONS_MAX` and `PACK_SERVER_MAX_BYTES`
+    /// (lessons, and bytes of their sources, one server serves).
     pub limits: crate::content::pack::PackLimits,
     /// `ATTACHMENT_HOSTS`: the only hosts an upload is fetched from
     /// (comma-separated; Discord's attachment hosts by default).
@@ -345,6 +346,12 @@ fn pack_settings(
         )?,
         files_max: within("PACK_FILES_MAX", d.limits.files_max as u64, 1, 1000)? as usize,
         lessons_max: within("PACK_LESSONS_MAX", d.limits.lessons_max as u64, 1, 200)? as usize,
+        server_max: within(
+            "PACK_SERVER_MAX_BYTES",
+            d.limits.server_max,
+            1024,
+            1024 * MIB,
+        )?,
     };
     let attachment_hosts = match get("ATTACHMENT_HOSTS") {
         Some(list) => hosts(&list),

@@ -39,6 +39,8 @@ pub struct PackLimits {
     pub files_max: usize,
     /// Lessons one server serves, all uploads together.
     pub lessons_max: usize,
+    /// Bytes of lesson sources one server serves, all lessons together.
+    pub server_max: u64,
 }
 
 /// 1 MiB.
@@ -51,6 +53,7 @@ impl Default for PackLimits {
             unpacked_max: 4 * MIB,
             files_max: 64,
             lessons_max: 25,
+            server_max: 8 * MIB,
         }
     }
 }
@@ -209,6 +212,7 @@ pub fn load_stored(lesson_id: &str, format: Format, source: &[u8]) -> Result<Les
                 unpacked_max: 64 * MIB,
                 files_max: 10_000,
                 lessons_max: 1,
+                server_max: u64::MAX,
             };
             match unpack(shown, source, &roomy, &mut diags) {
                 Some(files) if diags.is_empty() => files

@@ -290,6 +290,7 @@ texts! { AuthorTexts;
     author_already_published: [lessons],
     author_gone: [],
     author_too_many: [would_be, max],
+    author_too_large: [would_be, max],
     author_cancelled: [],
 
     // /author list, history, rollback, remove, export, role.

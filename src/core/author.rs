@@ -166,10 +166,10 @@ async fn act(
             AuthorOutcome::Deferred
         }
         AuthorAction::Publish { upload } => {
-            let max = packs.settings().limits.lessons_max;
+            let limits = packs.settings().limits;
             match core
                 .store
-                .publish_pack(guild, upload, who.id, max)
+                .publish_pack(guild, upload, who.id, limits.lessons_max, limits.server_max)
                 .await
                 .map_err(save)?
             {
@@ -191,6 +191,9 @@ async fn act(
                 Published::Gone => return Err(AuthorRefusal::Gone.into()),
                 Published::TooMany { would_be, max } => {
                     return Err(AuthorRefusal::TooMany { would_be, max }.into())
+                }
+                Published::TooLarge { would_be, max } => {
+                    return Err(AuthorRefusal::TooLarge { would_be, max }.into())
                 }
             }
         }

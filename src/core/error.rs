@@ -110,6 +110,8 @@ pub enum AuthorRefusal {
     Gone,
     /// Publishing would give the server more lessons than it may serve.
     TooMany { would_be: usize, max: usize },
+    /// Publishing would give the server more bytes of lessons than it may serve.
+    TooLarge { would_be: u64, max: u64 },
 }
 
 impl From<AuthorRefusal> for CoreError {

@@ -62,6 +62,8 @@ pub enum Published {
     Gone,
     /// The server would serve more lessons than it may.
     TooMany { would_be: usize, max: usize },
+    /// The lessons the server would serve would be more bytes than it may.
+    TooLarge { would_be: u64, max: u64 },
 }
 
 /// One lesson a server serves, for /author list.
@@ -195,13 +197,15 @@ impl Store {
     }
 
     /// Publishes a draft of `guild`: each of its lessons becomes the version
-    /// served, unless the server would then serve more than `max_lessons`.
+    /// served, unless the server would then serve more than `max_lessons`
+    /// lessons or `max_bytes` of lesson sources.
     pub async fn publish_pack(
         &self,
         guild: u64,
         upload: i64,
         published_by: u64,
         max_lessons: usize,
+        max_bytes: u64,
     ) -> Result<Published, StoreError> {
         let (guild, by) = (to_db(guild), to_db(published_by));
         self.run("publishing lessons", |mut conn| async move {
@@ -245,6 +249,28 @@ impl Store {
                 return Ok(Published::TooMany {
                     would_be,
                     max: max_lessons,
+                });
+            }
+            // The sources served after: the draft's, and the others' that
+            // the draft does not replace.
+            let bytes = sqlx::query_scalar!(
+                r#"SELECT COALESCE(sum(length(v.source)), 0)::bigint AS "bytes!"
+                   FROM lesson_pack_versions v
+                   LEFT JOIN lesson_packs p
+                     ON (p.guild_id, p.lesson_id, p.version) = (v.guild_id, v.lesson_id, v.version)
+                   WHERE v.guild_id = $1
+                     AND (v.upload_id = $2
+                          OR (p.version IS NOT NULL AND v.lesson_id NOT IN
+                              (SELECT lesson_id FROM lesson_pack_versions WHERE upload_id = $2)))"#,
+                guild,
+                upload
+            )
+            .fetch_one(&mut *tx)
+            .await? as u64;
+            if bytes > max_bytes {
+                return Ok(Published::TooLarge {
+                    would_be: bytes,
+                    max: max_bytes,
                 });
             }
             sqlx::query!(

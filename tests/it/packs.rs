@@ -703,3 +703,44 @@ async fn a_learners_ticks_in_a_server_lesson_survive_a_new_version_with_the_same
         "{ticks:?}"
     );
 }
+
+#[sqlx::test]
+async fn a_server_may_serve_only_so_many_lessons_and_bytes(pool: PgPool) {
+    let small = Packs::new(PackSettings {
+        attachment_hosts: vec!["127.0.0.1".into()],
+        check_every: Duration::from_secs(3600),
+        limits: tutorbot::content::pack::PackLimits {
+            lessons_max: 1,
+            server_max: 3000,
+            ..Default::default()
+        },
+    });
+    let core = support::core(pool.clone()).with_packs(small);
+    let door = Door::start_limited(core, pool.clone(), ServeLimits::default(), |_| {}).await;
+    let (preview, _) = upload_file(&door, "one.md", starter("one").into_bytes()).await;
+    press(&door, &preview, "author:publish:").await;
+
+    // A second lesson: over PACK_LESSONS_MAX.
+    let (preview, _) = upload_file(&door, "two.md", starter("two").into_bytes()).await;
+    let refused = press(&door, &preview, "author:publish:").await;
+    let text = refused.message()["content"].as_str().unwrap();
+    assert!(
+        text.contains("2 lessons of its own; it may have 1"),
+        "{text}"
+    );
+
+    // A new version of the first, too big: over PACK_SERVER_MAX_BYTES.
+    let big = starter("one").replace(
+        "Give the learner",
+        &format!("{} Give the learner", "y".repeat(2000)),
+    );
+    let (preview, _) = upload_file(&door, "one.md", big.into_bytes()).await;
+    let refused = press(&door, &preview, "author:publish:").await;
+    let text = refused.message()["content"].as_str().unwrap();
+    assert!(text.contains("it may have 3000"), "{text}");
+    let served: Vec<i32> = sqlx::query_scalar("SELECT version FROM lesson_packs")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(served, vec![1]);
+}

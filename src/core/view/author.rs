@@ -45,6 +45,9 @@ pub fn refusal(t: &AuthorTexts, why: &AuthorRefusal) -> String {
         AuthorRefusal::TooMany { would_be, max } => t
             .author_too_many
             .fill(&[("would_be", would_be), ("max", max)]),
+        AuthorRefusal::TooLarge { would_be, max } => t
+            .author_too_large
+            .fill(&[("would_be", would_be), ("max", max)]),
     }
 }
 
