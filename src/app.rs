@@ -65,10 +65,15 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Core> {
     if let Err(e) = crate::content::live::watch(live.clone(), settings.prompts_dir.clone()) {
         tracing::warn!(error = %e, "content will not reload without a restart");
     }
+    // Servers' own lessons: what every server serves now, then every
+    // change any instance publishes (LISTEN/NOTIFY, and a periodic check).
+    let packs = crate::core::packs::Packs::new(settings.packs.clone());
+    packs.start(store.clone()).await;
     let core = Core::new(live.current(), store)
         .with_demos(demos)
         .with_lab(lab)
-        .with_live(live);
+        .with_live(live)
+        .with_packs(packs);
     let learner = settings.learner;
     Ok(if learner.rate == 0 {
         tracing::info!("LEARNER_RATE=0: the per-learner throttle is off");

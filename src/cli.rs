@@ -300,7 +300,13 @@ fn new_lesson(id: &str, dir: Option<PathBuf>) -> anyhow::Result<()> {
         );
     }
     let mut written = vec![path.clone()];
-    for name in ["ui.toml", "demos.toml", "review.toml", "lab.toml"] {
+    for name in [
+        "ui.toml",
+        "demos.toml",
+        "review.toml",
+        "lab.toml",
+        "author.toml",
+    ] {
         let target = dir.join(name);
         if !target.exists() {
             let text = content::Tree::BuiltIn.read(std::path::Path::new(name))?;

@@ -78,6 +78,45 @@ pub struct Settings {
     pub reminders: bool,
     /// The lab's sandbox and limits (`LAB_*`).
     pub lab: LabSettings,
+    /// Server lesson packs (`/author`): caps and where uploads come from.
+    pub packs: PackSettings,
+}
+
+/// Server lesson packs: what an upload may be, where it may be fetched
+/// from, and how often an instance checks for other instances' publishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackSettings {
+    /// `PACK_DOWNLOAD_MAX_BYTES`, `PACK_UNPACKED_MAX_BYTES`,
+    /// `PACK_FILES_MAX`, `PACK_LESSONS_MAX` and `PACK_SERVER_MAX_BYTES`
+    /// (lessons, and bytes of their sources, one server serves).
+    pub limits: crate::content::pack::PackLimits,
+    /// `ATTACHMENT_HOSTS`: the only hosts an upload is fetched from
+    /// (comma-separated; Discord's attachment hosts by default).
+    pub attachment_hosts: Vec<String>,
+    /// `PACK_CHECK_SECS`: how often each instance compares every server's
+    /// pack generation with its own, behind LISTEN/NOTIFY.
+    pub check_every: Duration,
+}
+
+/// Discord's attachment hosts.
+pub const DEFAULT_ATTACHMENT_HOSTS: &str = "cdn.discordapp.com,media.discordapp.net";
+
+impl Default for PackSettings {
+    fn default() -> Self {
+        PackSettings {
+            limits: crate::content::pack::PackLimits::default(),
+            attachment_hosts: hosts(DEFAULT_ATTACHMENT_HOSTS),
+            check_every: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A comma-separated list of host names, lowercased.
+fn hosts(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect()
 }
 
 /// The lab (`/run`, `/exercise`): where its runtime is, its limits, its
@@ -254,8 +293,10 @@ impl Settings {
             Some(other) => bail!("REMINDERS must be on or off, got {other:?}"),
         };
         let lab = lab_settings(&get, &parse)?;
+        let packs = pack_settings(&get, &parse)?;
         Ok(Settings {
             lab,
+            packs,
             reminders,
             database: DatabaseSettings {
                 url: SecretString::from(
@@ -298,6 +339,57 @@ impl Settings {
             },
         })
     }
+}
+
+/// The `PACK_*` settings and `ATTACHMENT_HOSTS`, each checked and named in
+/// its error.
+fn pack_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    parse: &impl Fn(&str, u64) -> anyhow::Result<u64>,
+) -> anyhow::Result<PackSettings> {
+    use crate::content::pack::MIB;
+    let d = PackSettings::default();
+    let within = |key: &str, default: u64, lo: u64, hi: u64| -> anyhow::Result<u64> {
+        let v = parse(key, default)?;
+        if !(lo..=hi).contains(&v) {
+            bail!("{key} must be between {lo} and {hi}, got {v}");
+        }
+        Ok(v)
+    };
+    let limits = crate::content::pack::PackLimits {
+        download_max: within(
+            "PACK_DOWNLOAD_MAX_BYTES",
+            d.limits.download_max,
+            1024,
+            25 * MIB,
+        )?,
+        unpacked_max: within(
+            "PACK_UNPACKED_MAX_BYTES",
+            d.limits.unpacked_max,
+            1024,
+            64 * MIB,
+        )?,
+        files_max: within("PACK_FILES_MAX", d.limits.files_max as u64, 1, 1000)? as usize,
+        lessons_max: within("PACK_LESSONS_MAX", d.limits.lessons_max as u64, 1, 200)? as usize,
+        server_max: within(
+            "PACK_SERVER_MAX_BYTES",
+            d.limits.server_max,
+            1024,
+            1024 * MIB,
+        )?,
+    };
+    let attachment_hosts = match get("ATTACHMENT_HOSTS") {
+        Some(list) => hosts(&list),
+        None => d.attachment_hosts,
+    };
+    if attachment_hosts.is_empty() {
+        bail!("ATTACHMENT_HOSTS must name at least one host");
+    }
+    Ok(PackSettings {
+        limits,
+        attachment_hosts,
+        check_every: Duration::from_secs(within("PACK_CHECK_SECS", 10, 1, 3600)?),
+    })
 }
 
 /// The `LAB_*` settings, each checked and named in its error.
@@ -500,6 +592,27 @@ mod tests {
         assert!(!shown.contains("very-secret-token"), "{shown}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert_eq!(s.database.display_target(), "db:5432/tutorbot");
+    }
+
+    #[test]
+    fn pack_caps_and_attachment_hosts_are_read_and_checked() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.packs, PackSettings::default());
+        assert_eq!(
+            s.packs.attachment_hosts,
+            vec!["cdn.discordapp.com", "media.discordapp.net"]
+        );
+        let s = settings(&[
+            ("ATTACHMENT_HOSTS", " 127.0.0.1 , Example.org"),
+            ("PACK_FILES_MAX", "10"),
+        ])
+        .unwrap();
+        assert_eq!(s.packs.attachment_hosts, vec!["127.0.0.1", "example.org"]);
+        assert_eq!(s.packs.limits.files_max, 10);
+        let err = settings(&[("PACK_UNPACKED_MAX_BYTES", "1")]).unwrap_err();
+        assert!(err.to_string().contains("PACK_UNPACKED_MAX_BYTES"), "{err}");
+        let err = settings(&[("ATTACHMENT_HOSTS", " , ")]).unwrap_err();
+        assert!(err.to_string().contains("ATTACHMENT_HOSTS"), "{err}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod lesson;
 pub mod live;
 pub mod markdown;
 pub mod one_file;
+pub mod pack;
 pub mod quiz;
 pub mod template;
 pub mod tree;
@@ -34,7 +35,7 @@ pub use exercise::{Exercise, Predict, PredictChoice};
 pub use lesson::{Lesson, Objective, Section};
 pub use quiz::{Choice, Question, Quiz};
 pub use tree::Tree;
-pub use ui::{DemoTexts, LabTexts, ReviewTexts, Texts};
+pub use ui::{AuthorTexts, DemoTexts, LabTexts, ReviewTexts, Texts};
 
 use diag::Source;
 
@@ -64,6 +65,8 @@ pub struct Catalog {
     pub review_texts: ReviewTexts,
     /// `prompts/lab.toml`: `/run` and the lab's verdicts.
     pub lab_texts: LabTexts,
+    /// `prompts/author.toml`: `/author`, a server's own lessons.
+    pub author_texts: AuthorTexts,
 }
 
 impl Catalog {
@@ -120,73 +123,28 @@ impl Catalog {
             )
         });
 
-        let root = Path::new("");
-        let entries = match tree.list(root) {
-            Ok(entries) => entries,
-            Err(e) => {
-                diags.push(
-                    &tree.shown(root),
-                    1,
-                    format!("cannot read the prompts folder: {e}"),
-                );
-                return Err(diags);
-            }
-        };
-        let mut lessons: Vec<Lesson> = Vec::new();
-        // Where each id was first declared, to name both ends of a clash.
-        let mut declared: Vec<(String, std::path::PathBuf)> = Vec::new();
-        for entry in entries {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(path) => {
-                    diags.push(&path, 1, "file name is not valid UTF-8");
-                    continue;
-                }
-            };
-            let rel = Path::new(&entry.name);
-            let shown = tree.shown(rel);
-            let (lesson, line) = if entry.is_dir {
-                if !tree.is_file(&rel.join("lesson.toml")) {
-                    diags.push(&shown, 1, "a lesson folder needs a lesson.toml");
-                    continue;
-                }
-                let lesson = lesson::load(tree, rel, &entry.name, &mut diags);
-                (lesson, 1)
-            } else if entry.name.ends_with(".md") && entry.name != "README.md" {
-                match one_file::load(tree, rel, &mut diags) {
-                    Some((lesson, line)) => (Some(lesson), line),
-                    None => (None, 1),
-                }
-            } else {
-                continue;
-            };
-            let Some(lesson) = lesson else { continue };
-            if let Some((_, first)) = declared.iter().find(|(id, _)| *id == lesson.id) {
-                diags.push(
-                    &shown,
-                    line,
-                    format!(
-                        "lesson id `{}` is already taken by {}",
-                        lesson.id,
-                        first.display()
-                    ),
-                );
-                continue;
-            }
-            declared.push((lesson.id.clone(), shown));
-            lessons.push(lesson);
-        }
-        if lessons.is_empty() && diags.is_empty() {
-            diags.push(
-                &tree.shown(root),
-                1,
-                "no lessons found (a lesson is a folder with a lesson.toml, or a one-file lesson.md)",
-            );
-        }
-        match (texts, demo_texts, review_texts, lab_texts) {
-            (Some(texts), Some(demo_texts), Some(review_texts), Some(lab_texts))
-                if diags.is_empty() =>
-            {
+        let author_texts = read_toml(tree, "author.toml", &mut diags).and_then(|(path, text)| {
+            AuthorTexts::load(
+                &Source {
+                    path: &path,
+                    text: &text,
+                },
+                &mut diags,
+            )
+        });
+
+        let mut lessons: Vec<Lesson> = load_lessons(tree, &mut diags)
+            .into_iter()
+            .map(|l| l.lesson)
+            .collect();
+        match (texts, demo_texts, review_texts, lab_texts, author_texts) {
+            (
+                Some(texts),
+                Some(demo_texts),
+                Some(review_texts),
+                Some(lab_texts),
+                Some(author_texts),
+            ) if diags.is_empty() => {
                 lessons.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
                 Ok(Catalog {
                     lessons,
@@ -194,6 +152,7 @@ impl Catalog {
                     demo_texts,
                     review_texts,
                     lab_texts,
+                    author_texts,
                 })
             }
             _ => Err(diags),
@@ -202,6 +161,23 @@ impl Catalog {
 
     pub fn lessons(&self) -> &[Lesson] {
         &self.lessons
+    }
+
+    /// This catalog with more lessons (a server's pack) served next to its
+    /// own, in order. A lesson whose id this catalog already has is left
+    /// out: uploads are refused such ids, and a built-in lesson added later
+    /// wins over a pack's.
+    pub fn with_lessons(&self, extra: impl IntoIterator<Item = Lesson>) -> Catalog {
+        let mut catalog = self.clone();
+        for lesson in extra {
+            if catalog.lesson(&lesson.id).is_none() {
+                catalog.lessons.push(lesson);
+            }
+        }
+        catalog
+            .lessons
+            .sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
+        catalog
     }
 
     pub fn lesson(&self, id: &str) -> Option<&Lesson> {
@@ -237,6 +213,96 @@ impl Catalog {
         scored.sort();
         scored.into_iter().take(3).map(|(_, id)| id).collect()
     }
+}
+
+/// A lesson as loaded from a tree, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub lesson: Lesson,
+    /// Its name in the tree's root: the folder, or the one-file lesson.
+    pub rel: String,
+    /// Whether it is a lesson folder (else a one-file lesson).
+    pub folder: bool,
+    /// The path shown in messages about it, and the line of its id.
+    pub shown: std::path::PathBuf,
+    pub line: usize,
+}
+
+/// Every lesson in the root of `tree` (each folder with a `lesson.toml`,
+/// each `*.md` but `README.md`), checked; every mistake goes to `diags`.
+/// Two lessons with one id are refused, naming both ends. What the bot's
+/// start, `tutorbot check` and a server's uploaded pack all load through.
+pub fn load_lessons(tree: &Tree, diags: &mut Diagnostics) -> Vec<Loaded> {
+    let root = Path::new("");
+    let entries = match tree.list(root) {
+        Ok(entries) => entries,
+        Err(e) => {
+            diags.push(
+                &tree.shown(root),
+                1,
+                format!("cannot read the prompts folder: {e}"),
+            );
+            return Vec::new();
+        }
+    };
+    let mut lessons: Vec<Loaded> = Vec::new();
+    // Where each id was first declared, to name both ends of a clash.
+    let mut declared: Vec<(String, std::path::PathBuf)> = Vec::new();
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(path) => {
+                diags.push(&path, 1, "file name is not valid UTF-8");
+                continue;
+            }
+        };
+        let rel = Path::new(&entry.name);
+        let shown = tree.shown(rel);
+        let (lesson, line) = if entry.is_dir {
+            if !tree.is_file(&rel.join("lesson.toml")) {
+                diags.push(&shown, 1, "a lesson folder needs a lesson.toml");
+                continue;
+            }
+            let lesson = lesson::load(tree, rel, &entry.name, diags);
+            (lesson, 1)
+        } else if entry.name.ends_with(".md") && entry.name != "README.md" {
+            match one_file::load(tree, rel, diags) {
+                Some((lesson, line)) => (Some(lesson), line),
+                None => (None, 1),
+            }
+        } else {
+            continue;
+        };
+        let Some(lesson) = lesson else { continue };
+        if let Some((_, first)) = declared.iter().find(|(id, _)| *id == lesson.id) {
+            diags.push(
+                &shown,
+                line,
+                format!(
+                    "lesson id `{}` is already taken by {}",
+                    lesson.id,
+                    first.display()
+                ),
+            );
+            continue;
+        }
+        declared.push((lesson.id.clone(), shown.clone()));
+        lessons.push(Loaded {
+            lesson,
+            rel: entry.name.clone(),
+            folder: entry.is_dir,
+            shown,
+            line,
+        });
+    }
+    if lessons.is_empty() && diags.is_empty() {
+        diags.push(
+            &tree.shown(root),
+            1,
+            "no lessons found (a lesson is a folder with a lesson.toml, or a one-file lesson.md)",
+        );
+    }
+    lessons
 }
 
 /// Levenshtein distance, on chars; inputs are short lesson ids.

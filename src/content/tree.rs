@@ -5,7 +5,9 @@
 //! and every diagnostic names a path an author can open: the folder's own
 //! path, or `prompts/...` (the repository path) for the built-in lessons.
 //! The built-in tree is embedded at compile time, which is why the binary
-//! runs from any folder and in a bare container.
+//! runs from any folder and in a bare container. A server's lesson pack is
+//! a third kind, [`Tree::Memory`]: files unpacked from an upload (or from
+//! Postgres), already checked to be UTF-8 and inside the pack.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,54 @@ pub enum Tree {
     BuiltIn,
     /// A folder on disk; only this folder is read.
     Folder(PathBuf),
+    /// Files held in memory (a server's lesson pack), shown by their paths.
+    Memory(std::sync::Arc<MemoryTree>),
+}
+
+/// Files in memory: `/`-separated relative paths to their text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemoryTree {
+    pub files: std::collections::BTreeMap<String, String>,
+}
+
+impl MemoryTree {
+    /// The key of `rel`: its components joined by `/`.
+    fn key(rel: &Path) -> String {
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The names directly in folder `rel`, each with whether it is a folder.
+    fn list(&self, rel: &Path) -> io::Result<Vec<Entry>> {
+        let dir = Self::key(rel);
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut entries: Vec<Entry> = Vec::new();
+        for path in self.files.keys() {
+            let Some(rest) = path.strip_prefix(&prefix) else {
+                continue;
+            };
+            let (name, is_dir) = match rest.split_once('/') {
+                Some((name, _)) => (name, true),
+                None => (rest, false),
+            };
+            if !entries.iter().any(|e| e.name == name) {
+                entries.push(Entry {
+                    name: name.to_string(),
+                    is_dir,
+                });
+            }
+        }
+        if entries.is_empty() && !dir.is_empty() {
+            return Err(io::Error::from(io::ErrorKind::NotFound));
+        }
+        Ok(entries)
+    }
 }
 
 /// One name in a folder of the tree.
@@ -38,6 +88,7 @@ impl Tree {
         match self {
             Tree::BuiltIn => Path::new("prompts").join(rel),
             Tree::Folder(dir) => dir.join(rel),
+            Tree::Memory(_) => rel.to_path_buf(),
         }
     }
 
@@ -46,6 +97,7 @@ impl Tree {
         match self {
             Tree::BuiltIn => "the built-in prompts/".to_string(),
             Tree::Folder(dir) => dir.display().to_string(),
+            Tree::Memory(_) => "the uploaded lessons".to_string(),
         }
     }
 
@@ -64,6 +116,11 @@ impl Tree {
                 })
             }
             Tree::Folder(dir) => std::fs::read_to_string(dir.join(rel)),
+            Tree::Memory(mem) => mem
+                .files
+                .get(&MemoryTree::key(rel))
+                .cloned()
+                .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound)),
         }
     }
 
@@ -106,6 +163,7 @@ impl Tree {
                     }
                 })
                 .collect(),
+            Tree::Memory(mem) => mem.list(rel)?.into_iter().map(Ok).collect(),
         };
         entries.sort_by(|a, b| match (a, b) {
             (Ok(a), Ok(b)) => a.name.cmp(&b.name),
@@ -121,6 +179,7 @@ impl Tree {
         match self {
             Tree::BuiltIn => BUILT_IN.get_file(rel).is_some(),
             Tree::Folder(dir) => dir.join(rel).is_file(),
+            Tree::Memory(mem) => mem.files.contains_key(&MemoryTree::key(rel)),
         }
     }
 }
@@ -145,6 +204,42 @@ mod tests {
             .read(Path::new("ui.toml"))
             .unwrap()
             .contains('='));
+    }
+
+    #[test]
+    fn a_memory_tree_lists_folders_and_files_like_a_folder_on_disk() {
+        let mut files = std::collections::BTreeMap::new();
+        files.insert("intro/lesson.toml".to_string(), "a".to_string());
+        files.insert("intro/one.md".to_string(), "b".to_string());
+        files.insert("extra.md".to_string(), "c".to_string());
+        let tree = Tree::Memory(std::sync::Arc::new(MemoryTree { files }));
+        let root: Vec<Entry> = tree
+            .list(Path::new(""))
+            .unwrap()
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            root,
+            vec![
+                Entry {
+                    name: "extra.md".into(),
+                    is_dir: false
+                },
+                Entry {
+                    name: "intro".into(),
+                    is_dir: true
+                }
+            ]
+        );
+        assert!(tree.is_file(Path::new("intro/lesson.toml")));
+        assert!(!tree.is_file(Path::new("intro")));
+        assert_eq!(tree.read(&Path::new("intro").join("one.md")).unwrap(), "b");
+        assert!(tree.list(Path::new("nowhere")).is_err());
+        assert_eq!(
+            tree.shown(Path::new("intro/one.md")),
+            PathBuf::from("intro/one.md")
+        );
     }
 
     #[test]

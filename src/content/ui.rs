@@ -299,3 +299,60 @@ texts! { LabTexts;
     my_data_exercise_lesson: [lesson, exercises, date],
     my_data_exercise_item: [exercise, tries, passes],
 }
+
+texts! { AuthorTexts;
+    // /author, as Discord lists it.
+    cmd_author: [],
+    sub_upload: [], opt_file: [],
+    sub_list: [],
+    sub_history: [],
+    sub_rollback: [], opt_version: [],
+    sub_remove: [],
+    sub_export: [],
+    sub_role: [], opt_role: [],
+
+    // Refusals, before anything is fetched or stored.
+    author_off: [],
+    author_guild_only: [],
+    author_forbidden: [],
+    author_role_forbidden: [],
+    author_host: [host],
+    author_too_big: [size, max],
+    author_fetch_failed: [],
+    author_failed: [],
+
+    // An upload with mistakes.
+    author_problems: [count, file],
+    author_more_problems: [count],
+
+    // The preview.
+    author_preview: [count],
+    author_preview_lessons_title: [],
+    author_preview_lesson: [id, version, title, sections, questions],
+    button_publish: [],
+    button_cancel: [],
+
+    // Publish and Cancel.
+    author_published: [lessons],
+    author_already_published: [lessons],
+    author_gone: [],
+    author_too_many: [would_be, max],
+    author_too_large: [would_be, max],
+    author_cancelled: [],
+
+    // /author list, history, rollback, remove, export, role.
+    author_list_title: [],
+    author_list_empty: [],
+    author_list_line: [id, version, title, when],
+    author_history_title: [lesson],
+    author_history_line: [version, title, by, when, state],
+    author_state_current: [],
+    author_state_published: [],
+    author_state_draft: [],
+    author_unknown_lesson: [lesson],
+    author_no_version: [lesson, version],
+    author_rolled_back: [lesson, version],
+    author_removed: [lesson],
+    author_exported: [lesson, version],
+    author_role_set: [role],
+}

@@ -62,7 +62,66 @@ pub fn with_demo_max(catalog: &Catalog, max_n: u64) -> Vec<CreateCommand> {
                 )
                 .max_length(crate::content::ID_MAX as u16),
             ),
+        author(catalog),
     ]
+}
+
+/// `/author upload|list|history|rollback|remove|export|role`: in servers
+/// only. Visible to every member (a server's author role need not manage
+/// the server); the core checks who may, every time.
+fn author(catalog: &Catalog) -> CreateCommand {
+    let t = &catalog.author_texts;
+    let sub = |name: &str, description: &str| {
+        CreateCommandOption::new(CommandOptionType::SubCommand, name, description)
+    };
+    // Free text: a server's own lessons are not in the built-in list the
+    // autocomplete offers.
+    let lesson = || {
+        CreateCommandOption::new(
+            CommandOptionType::String,
+            "lesson",
+            catalog.texts.opt_lesson.as_str(),
+        )
+        .required(true)
+        .max_length(crate::content::ID_MAX as u16)
+    };
+    CreateCommand::new("author")
+        .description(t.cmd_author.as_str())
+        .contexts(vec![InteractionContext::Guild])
+        .add_option(
+            sub("upload", t.sub_upload.as_str()).add_sub_option(
+                CreateCommandOption::new(
+                    CommandOptionType::Attachment,
+                    "file",
+                    t.opt_file.as_str(),
+                )
+                .required(true),
+            ),
+        )
+        .add_option(sub("list", t.sub_list.as_str()))
+        .add_option(sub("history", t.sub_history.as_str()).add_sub_option(lesson()))
+        .add_option(
+            sub("rollback", t.sub_rollback.as_str())
+                .add_sub_option(lesson())
+                .add_sub_option(
+                    CreateCommandOption::new(
+                        CommandOptionType::Integer,
+                        "version",
+                        t.opt_version.as_str(),
+                    )
+                    .required(true)
+                    .min_int_value(1)
+                    .max_int_value(i32::MAX as u64),
+                ),
+        )
+        .add_option(sub("remove", t.sub_remove.as_str()).add_sub_option(lesson()))
+        .add_option(sub("export", t.sub_export.as_str()).add_sub_option(lesson()))
+        .add_option(
+            sub("role", t.sub_role.as_str()).add_sub_option(
+                CreateCommandOption::new(CommandOptionType::Role, "role", t.opt_role.as_str())
+                    .required(true),
+            ),
+        )
 }
 
 /// `/remind on at:<HH:MM> [timezone:<name>]` and `/remind off`.

@@ -88,6 +88,41 @@ pub enum Refusal {
     UnknownExercise { lesson: String, exercise: String },
     /// "Tick" for an exercise the learner has not passed.
     NotPassed,
+    /// `/author` refused: nothing was fetched, stored or published.
+    Author(AuthorRefusal),
+}
+
+/// Why `/author` (or a preview's button) was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorRefusal {
+    /// This process serves no lesson packs.
+    Off,
+    /// Outside a server (a DM, or the console).
+    GuildOnly,
+    /// Neither Manage Server nor the server's author role.
+    Forbidden,
+    /// `/author role` by a member without Manage Server.
+    RoleForbidden,
+    /// An attachment URL on a host not in `ATTACHMENT_HOSTS` (or not https).
+    Host(String),
+    /// An attachment over the download cap, declared or streamed.
+    TooBig { size: u64, max: u64 },
+    /// A lesson this server does not serve of its own.
+    UnknownLesson(String),
+    /// No published version `version` of the lesson.
+    NoVersion { lesson: String, version: i64 },
+    /// A preview whose upload is gone (cancelled, or old).
+    Gone,
+    /// Publishing would give the server more lessons than it may serve.
+    TooMany { would_be: usize, max: usize },
+    /// Publishing would give the server more bytes of lessons than it may serve.
+    TooLarge { would_be: u64, max: u64 },
+}
+
+impl From<AuthorRefusal> for CoreError {
+    fn from(r: AuthorRefusal) -> Self {
+        CoreError::Refused(Refusal::Author(r))
+    }
 }
 
 /// Our failure: the learner is told to try again.

@@ -26,6 +26,7 @@
 //! reaching the store.
 
 pub mod account;
+pub mod author;
 pub mod button;
 pub mod checklist;
 pub mod commands;
@@ -36,6 +37,7 @@ pub mod followup;
 pub mod lab;
 pub mod lesson;
 pub mod limits;
+pub mod packs;
 pub mod progress;
 pub mod quiz;
 pub mod remind;
@@ -118,6 +120,9 @@ pub struct Core {
     /// answered from the catalog current when it arrives (see
     /// [`Core::pinned`]), and `catalog` is only the one loaded at start.
     pub live: Option<Arc<crate::content::live::Live>>,
+    /// Servers' own lessons (`/author`); `None`: every server is served
+    /// the built-in lessons only, and `/author` answers that it is off.
+    pub packs: Option<Arc<packs::Packs>>,
 }
 
 impl Core {
@@ -132,6 +137,36 @@ impl Core {
             lab: None,
             clock: Arc::new(SystemWallClock),
             live: None,
+            packs: None,
+        }
+    }
+
+    /// The same core, serving each server's own lessons next to the
+    /// built-in ones (start [`packs::Packs::start`] to follow other
+    /// instances' publishes).
+    pub fn with_packs(mut self, packs: Arc<packs::Packs>) -> Self {
+        self.packs = Some(packs);
+        self
+    }
+
+    /// This core with the catalog of `guild`: the built-in lessons and the
+    /// server's own. Outside a server, for a server with none, or when its
+    /// lessons cannot be loaded now (logged), the built-in catalog.
+    pub async fn for_guild(&self, guild: Option<u64>) -> std::borrow::Cow<'_, Core> {
+        let (Some(packs), Some(guild)) = (&self.packs, guild) else {
+            return std::borrow::Cow::Borrowed(self);
+        };
+        match packs.catalog_for(guild, &self.catalog, &self.store).await {
+            Ok(Some(catalog)) => {
+                let mut core = self.clone();
+                core.catalog = catalog;
+                std::borrow::Cow::Owned(core)
+            }
+            Ok(None) => std::borrow::Cow::Borrowed(self),
+            Err(e) => {
+                tracing::warn!(guild, error = %e, "serving the built-in lessons only: the server's own could not be loaded");
+                std::borrow::Cow::Borrowed(self)
+            }
         }
     }
 
@@ -209,7 +244,17 @@ impl Core {
             }
         }
         match Request::parse(interaction, self.bounds()) {
-            Ok(request) => self.answer(request, followup).await,
+            // /author sees the built-in catalog (see core::author); every
+            // other request, its server's.
+            Ok(request) if matches!(request.asked, Asked::Author(_)) => {
+                self.answer(request, followup).await
+            }
+            Ok(request) => {
+                self.for_guild(request.who.guild)
+                    .await
+                    .answer(request, followup)
+                    .await
+            }
             Err(refusal) => self.refused(who.unwrap_or(Learner { id: 0, guild: None }), refusal),
         }
     }
@@ -359,6 +404,7 @@ impl Core {
                 self.click(who, interaction, click.own, click.action)
                     .await?
             }
+            Asked::Author(request) => author::decide(self, who, request, followup).await?,
         })
     }
 

@@ -18,7 +18,7 @@ use serenity::all::{
 };
 
 use super::button::{Action, ButtonId};
-use super::error::Refusal;
+use super::error::{AuthorRefusal, Refusal};
 use crate::store::LearnerId;
 
 /// Who is asking.
@@ -81,7 +81,68 @@ pub enum Asked {
     Run(RunRequest),
     /// A button.
     Click(ClickRequest),
+    /// `/author ...` or a preview's Publish/Cancel: in a server, with the
+    /// caller's permissions as Discord sent them (whether they may author
+    /// is decided in [`crate::core::author`], which knows the server's
+    /// author role).
+    Author(AuthorRequest),
 }
+
+/// A teacher's request about the server's own lessons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorRequest {
+    pub guild: u64,
+    /// Whether the member has Manage Server (or Administrator).
+    pub manages: bool,
+    /// The member's roles.
+    pub roles: Vec<u64>,
+    pub action: AuthorAction,
+}
+
+/// What a teacher asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorAction {
+    /// `/author upload file:<attachment>`: Discord's description of the
+    /// attachment (nothing is fetched yet).
+    Upload {
+        url: String,
+        filename: String,
+        /// The size Discord declares, in bytes.
+        size: u64,
+        /// The interaction token the preview is edited in through.
+        token: String,
+    },
+    List,
+    History {
+        lesson: String,
+    },
+    Rollback {
+        lesson: String,
+        version: i64,
+    },
+    Remove {
+        lesson: String,
+    },
+    Export {
+        lesson: String,
+        token: String,
+    },
+    Role {
+        role: u64,
+    },
+    /// A preview's Publish button.
+    Publish {
+        upload: i64,
+    },
+    /// A preview's Cancel button.
+    Cancel {
+        upload: i64,
+    },
+}
+
+/// The custom id prefixes of a preview's buttons: `author:publish:<upload>`.
+pub const AUTHOR_PUBLISH: &str = "author:publish:";
+pub const AUTHOR_CANCEL: &str = "author:cancel:";
 
 /// The learner's code and input for the lab; sizes are checked by the lab's
 /// [`Job::new`](crate::lab::Job::new).
@@ -439,6 +500,8 @@ impl Request {
                 let call = Call::from_command(cmd);
                 let asked = if call.name == "quiz-stats" {
                     stats(cmd, &call)?
+                } else if call.name == "author" {
+                    author(cmd)?
                 } else {
                     Request::from_call(&call, &cmd.token, bounds)?
                 };
@@ -454,6 +517,9 @@ impl Request {
             }
             Interaction::Component(click) if click.data.custom_id == RUN_AGAIN_ID => {
                 (click.id.get(), Asked::RunForm)
+            }
+            Interaction::Component(click) if click.data.custom_id.starts_with("author:") => {
+                (click.id.get(), Asked::Author(author_click(click)?))
             }
             Interaction::Component(click) => {
                 (click.id.get(), Asked::Click(parse_click(who, click)?))
@@ -485,6 +551,8 @@ impl Request {
             "lesson" => Asked::Lesson(lesson()?),
             "quiz" => Asked::Quiz(lesson()?),
             "quiz-stats" => return Err(Refusal::GuildOnly),
+            // Uploads and roles exist only in Discord's servers.
+            "author" => return Err(Refusal::Author(AuthorRefusal::GuildOnly)),
             "demo" => Asked::Demo(DemoRequest {
                 kind: demo_kind(call, bounds.demo_max_n)?,
                 token: token.to_string(),
@@ -534,6 +602,122 @@ fn stats(cmd: &CommandInteraction, call: &Call) -> Result<Asked, Refusal> {
         guild: guild.get(),
         lesson,
     }))
+}
+
+/// Whether a member's permissions include managing the server.
+fn manages(permissions: Option<Permissions>) -> bool {
+    permissions.is_some_and(|p| {
+        p.contains(Permissions::MANAGE_GUILD) || p.contains(Permissions::ADMINISTRATOR)
+    })
+}
+
+/// The server and the member's permissions and roles, which `/author` and
+/// its buttons need: outside a server, refused.
+fn author_caller(
+    guild: Option<serenity::all::GuildId>,
+    member: Option<&serenity::all::Member>,
+    action: AuthorAction,
+) -> Result<AuthorRequest, Refusal> {
+    let (Some(guild), Some(member)) = (guild, member) else {
+        return Err(Refusal::Author(AuthorRefusal::GuildOnly));
+    };
+    Ok(AuthorRequest {
+        guild: guild.get(),
+        manages: manages(member.permissions),
+        roles: member.roles.iter().map(|r| r.get()).collect(),
+        action,
+    })
+}
+
+/// `/author <subcommand> ...`, its options read from Discord's resolved
+/// data (the attachment's URL, name and size; the role's id).
+fn author(cmd: &CommandInteraction) -> Result<Asked, Refusal> {
+    let options = cmd.data.options();
+    let Some(ResolvedOption {
+        name: sub,
+        value: ResolvedValue::SubCommand(inner),
+        ..
+    }) = options.first()
+    else {
+        return Err(Refusal::UnknownCommand("author".into()));
+    };
+    let text = |name: &str| {
+        inner.iter().find_map(|o| match &o.value {
+            ResolvedValue::String(s) if o.name == name => Some(s.trim().to_string()),
+            _ => None,
+        })
+    };
+    let lesson = || {
+        text("lesson")
+            .filter(|l| !l.is_empty())
+            .ok_or(Refusal::MissingLesson)
+    };
+    let action = match *sub {
+        "upload" => match inner.iter().find(|o| o.name == "file").map(|o| &o.value) {
+            Some(ResolvedValue::Attachment(file)) => AuthorAction::Upload {
+                url: file.url.clone(),
+                filename: file.filename.clone(),
+                size: u64::from(file.size),
+                token: cmd.token.clone(),
+            },
+            _ => return Err(Refusal::UnknownCommand("author upload".into())),
+        },
+        "list" => AuthorAction::List,
+        "history" => AuthorAction::History { lesson: lesson()? },
+        "rollback" => {
+            let version = inner.iter().find_map(|o| match o.value {
+                ResolvedValue::Integer(v) if o.name == "version" => Some(v),
+                _ => None,
+            });
+            let Some(version) = version else {
+                return Err(Refusal::UnknownCommand("author rollback".into()));
+            };
+            AuthorAction::Rollback {
+                lesson: lesson()?,
+                version,
+            }
+        }
+        "remove" => AuthorAction::Remove { lesson: lesson()? },
+        "export" => AuthorAction::Export {
+            lesson: lesson()?,
+            token: cmd.token.clone(),
+        },
+        "role" => match inner.iter().find(|o| o.name == "role").map(|o| &o.value) {
+            Some(ResolvedValue::Role(role)) => AuthorAction::Role {
+                role: role.id.get(),
+            },
+            _ => return Err(Refusal::UnknownCommand("author role".into())),
+        },
+        other => return Err(Refusal::UnknownCommand(format!("author {other}"))),
+    };
+    Ok(Asked::Author(author_caller(
+        cmd.guild_id,
+        cmd.member.as_deref(),
+        action,
+    )?))
+}
+
+/// A preview's Publish or Cancel button: `author:publish:<upload>`.
+fn author_click(click: &ComponentInteraction) -> Result<AuthorRequest, Refusal> {
+    let id = click.data.custom_id.as_str();
+    let number = |rest: &str| {
+        rest.parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0 && rest.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or(Refusal::UnknownButton)
+    };
+    let action = if let Some(rest) = id.strip_prefix(AUTHOR_PUBLISH) {
+        AuthorAction::Publish {
+            upload: number(rest)?,
+        }
+    } else if let Some(rest) = id.strip_prefix(AUTHOR_CANCEL) {
+        AuthorAction::Cancel {
+            upload: number(rest)?,
+        }
+    } else {
+        return Err(Refusal::UnknownButton);
+    };
+    author_caller(click.guild_id, click.member.as_ref(), action)
 }
 
 /// `/run`'s form, submitted: the code and the optional input, as typed

@@ -24,14 +24,15 @@
 //!
 //! Layout: this module holds the handle, start-up, errors and the learner
 //! lock the transactions share; [`learners`] (`/my-data`, `/forget-me`),
-//! [`checklist`], [`quiz`], [`demo`], [`exercise`], [`review`] and
-//! [`handled`] hold one area each.
+//! [`checklist`], [`quiz`], [`demo`], [`exercise`], [`review`], [`pack`]
+//! (server lesson packs) and [`handled`] hold one area each.
 
 mod checklist;
 mod demo;
 mod exercise;
 mod handled;
 mod learners;
+mod pack;
 mod quiz;
 mod remind;
 mod retry;
@@ -51,6 +52,10 @@ pub use demo::{DemoClaim, DemoRun};
 pub use exercise::{ExerciseTally, NewAttempt, Tally};
 pub use handled::{InteractionId, HANDLED_KEEP, HANDLED_SWEEP_EVERY};
 pub use learners::LearnerData;
+pub use pack::{
+    PackDraft, PackEntry, PackSource, PackVersion, Published, ServedSource,
+    CHANNEL as PACKS_CHANNEL,
+};
 pub use quiz::{Answered, Attempt, AttemptSummary, QuestionStats, Recorded};
 pub use remind::{ClaimedReminder, Reminder};
 pub use review::{CardState, LogEntry, Outlook, ReviewCard, ReviewWrite, Seed, Streak};

@@ -305,6 +305,58 @@ pub fn opt_subcommand_group(name: &str, subcommands: Vec<Value>) -> Value {
     json!({ "name": name, "type": OPTION_SUB_COMMAND_GROUP, "options": subcommands })
 }
 
+/// An `ATTACHMENT` option: its value is the attachment's id; the attachment itself travels in
+/// the interaction's `data.resolved` (see [`resolve_attachment`]).
+pub fn opt_attachment(name: &str, attachment_id: u64) -> Value {
+    json!({ "name": name, "type": 11, "value": attachment_id.to_string() })
+}
+
+/// A `ROLE` option: its value is the role's id; the role travels in `data.resolved`
+/// (see [`resolve_role`]).
+pub fn opt_role(name: &str, role_id: u64) -> Value {
+    json!({ "name": name, "type": 8, "value": role_id.to_string() })
+}
+
+/// Adds an attachment to a command interaction's resolved data, as Discord sends it with an
+/// `ATTACHMENT` option: `size` is what Discord declares, `url` where it serves the file.
+pub fn resolve_attachment(interaction: &mut Value, id: u64, filename: &str, size: u64, url: &str) {
+    interaction["data"]["resolved"]["attachments"][id.to_string()] = json!({
+        "id": id.to_string(),
+        "filename": filename,
+        "size": size,
+        "url": url,
+        "proxy_url": url,
+        "content_type": "application/octet-stream",
+        "ephemeral": true,
+    });
+}
+
+/// Adds a role to a command interaction's resolved data, as Discord sends it with a `ROLE`
+/// option.
+pub fn resolve_role(interaction: &mut Value, id: u64, name: &str) {
+    interaction["data"]["resolved"]["roles"][id.to_string()] = json!({
+        "id": id.to_string(),
+        "name": name,
+        "color": 0,
+        "colors": { "primary_color": 0, "secondary_color": null, "tertiary_color": null },
+        "hoist": false,
+        "icon": null,
+        "unicode_emoji": null,
+        "position": 1,
+        "permissions": "0",
+        "managed": false,
+        "mentionable": false,
+        "flags": 0,
+    });
+}
+
+/// Sets the member's permissions (Discord's decimal string, e.g. `"32"` for Manage Server)
+/// and roles on a guild interaction.
+pub fn set_member(interaction: &mut Value, permissions: &str, roles: &[u64]) {
+    interaction["member"]["permissions"] = json!(permissions);
+    interaction["member"]["roles"] = json!(roles.iter().map(u64::to_string).collect::<Vec<_>>());
+}
+
 /// The option being typed in an autocomplete interaction. `kind` is the option's declared type
 /// (e.g. [`OPTION_STRING`] or [`OPTION_INTEGER`]); Discord always sends the partial input as a
 /// string, and serenity 0.12.5 insists on that.

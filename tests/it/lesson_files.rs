@@ -138,7 +138,13 @@ fn summary(lessons: &[Lesson]) -> Vec<String> {
 #[test]
 fn the_built_in_lessons_converted_to_one_file_form_give_the_same_catalog() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["ui.toml", "demos.toml", "review.toml", "lab.toml"] {
+    for name in [
+        "ui.toml",
+        "demos.toml",
+        "review.toml",
+        "lab.toml",
+        "author.toml",
+    ] {
         std::fs::copy(support::prompts_dir().join(name), dir.path().join(name)).unwrap();
     }
     let folders = Tree::Folder(support::prompts_dir().to_path_buf());

@@ -36,6 +36,7 @@ mod lesson_files;
 mod lesson_flow;
 mod operator;
 mod outage;
+mod packs;
 mod quiz_flow;
 mod reload;
 mod reminders;

@@ -46,6 +46,22 @@ fn action_row(catalog: &Catalog, who: Learner, lesson: &Lesson, back: bool) -> C
     CreateActionRow::Buttons(buttons)
 }
 
+/// Section `index` of a lesson as a learner reads it (also what a
+/// teacher's preview shows, `view::author`).
+pub fn section_embed(catalog: &Catalog, lesson: &Lesson, index: usize) -> CreateEmbed {
+    let section = &lesson.sections[index];
+    CreateEmbed::new()
+        .author(CreateEmbedAuthor::new(&lesson.title))
+        .title(&section.title)
+        .description(&section.body)
+        .colour(COLOUR)
+        .footer(CreateEmbedFooter::new(catalog.texts.lesson_footer.fill(&[
+            ("index", &(index + 1)),
+            ("count", &lesson.sections.len()),
+            ("lesson", &lesson.id),
+        ])))
+}
+
 /// One section, with a button for every section and the action row.
 pub fn section(catalog: &Catalog, who: Learner, shown: &SectionShown) -> CreateInteractionResponse {
     let texts = &catalog.texts;
@@ -54,17 +70,7 @@ pub fn section(catalog: &Catalog, who: Learner, shown: &SectionShown) -> CreateI
         index,
         in_place,
     } = *shown;
-    let section = &lesson.sections[index];
-    let embed = CreateEmbed::new()
-        .author(CreateEmbedAuthor::new(&lesson.title))
-        .title(&section.title)
-        .description(&section.body)
-        .colour(COLOUR)
-        .footer(CreateEmbedFooter::new(texts.lesson_footer.fill(&[
-            ("index", &(index + 1)),
-            ("count", &lesson.sections.len()),
-            ("lesson", &lesson.id),
-        ])));
+    let embed = section_embed(catalog, lesson, index);
     let buttons = lesson
         .sections
         .iter()

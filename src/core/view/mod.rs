@@ -8,6 +8,7 @@
 //! notices, button ids, button rows, bars, truncation.
 
 pub mod account;
+pub mod author;
 pub mod demo;
 pub mod demo_picture;
 pub mod exercise;

@@ -104,6 +104,7 @@ pub fn refusal(catalog: &Catalog, who: Learner, refusal: &Refusal) -> CreateInte
         Refusal::UnknownExercise { .. } | Refusal::NotPassed => {
             notice(&super::exercise::refusal(catalog, refusal))
         }
+        Refusal::Author(why) => notice(&super::author::refusal(&catalog.author_texts, why)),
     }
 }
 

@@ -17,8 +17,9 @@ use crate::core::request::{Call, ClickRequest, DemoRequest, WordsError};
 use crate::core::{Asked, Bounds, ButtonId, Learner, Refusal, Request};
 
 /// Commands Discord's doors serve and the console cannot: `/quiz-stats`
-/// needs a server and its permissions.
-const DISCORD_ONLY: &[&str] = &["quiz-stats"];
+/// and `/author` need a server and its permissions (and `/author upload`
+/// an attachment); the console's help leaves them out.
+const DISCORD_ONLY: &[&str] = &["quiz-stats", "author"];
 
 /// What a typed line asks for.
 #[derive(Debug, PartialEq, Eq)]

@@ -24,7 +24,8 @@
 //! The parts: this module holds the configuration, the shared state and the public handle;
 //! [`record`] what is recorded; `gateway` the websocket; `rest` the REST routes; `messages` the
 //! messages the fake keeps (attachments get CDN URLs); `rules` Discord's rules; `wire` request
-//! bodies (JSON, multipart) and small helpers.
+//! bodies (JSON, multipart) and small helpers; `cdn` the attachments a test hosts for the bot
+//! to download (`/attachments/...` on the REST socket, see [`FakeDiscord::host_attachment`]).
 //!
 //! Nothing here sleeps to synchronise: every `wait_*` waits on a change signal and panics after
 //! [`FakeDiscordConfig::wait_timeout`] with everything seen so far.
@@ -33,6 +34,7 @@
 //! (`shard_manager.shutdown_all().await`) or it will keep trying to reconnect.
 #![allow(dead_code)]
 
+mod cdn;
 mod dms;
 mod gateway;
 mod messages;
@@ -41,6 +43,7 @@ mod rest;
 mod rules;
 mod wire;
 
+use cdn::*;
 pub use dms::SentDm;
 use dms::*;
 use gateway::*;
@@ -190,6 +193,8 @@ struct Inner {
     id_counter: u64,
     /// Direct messages: channels, closed users, what was sent.
     dms: Dms,
+    /// Attachments tests host (`/attachments/...`).
+    cdn: Cdn,
 }
 
 impl Inner {
@@ -315,6 +320,7 @@ impl FakeDiscord {
         });
 
         let app = axum::Router::new()
+            .route("/attachments/{*file}", axum::routing::get(cdn_handler))
             .fallback(rest_handler)
             .with_state(Arc::clone(&shared));
         shared.spawn(async move {
