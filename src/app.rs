@@ -105,7 +105,7 @@ pub fn start_reminders(settings: &Settings, core: &Core) {
         http: Arc::new(http),
         catalog: Arc::clone(&core.catalog),
         clock: Arc::clone(&core.clock),
-        config: crate::schedule::ReminderConfig::default(),
+        config: settings.reminder,
     };
     let pool = core.store.pool().clone();
     tokio::spawn(reminders.run(async move { pool.close_event().await }));

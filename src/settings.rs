@@ -76,6 +76,9 @@ pub struct Settings {
     /// the daily review reminders (`tutorbot serve` and `tutorbot http`).
     /// Any number of processes may: they share the work through Postgres.
     pub reminders: bool,
+    /// How a process's reminder scheduler claims and paces its work
+    /// (`REMINDER_*`).
+    pub reminder: crate::schedule::ReminderConfig,
     /// The lab's sandbox and limits (`LAB_*`).
     pub lab: LabSettings,
     /// Server lesson packs (`/author`): caps and where uploads come from.
@@ -294,10 +297,12 @@ impl Settings {
         };
         let lab = lab_settings(&get, &parse)?;
         let packs = pack_settings(&get, &parse)?;
+        let reminder = reminder_settings(&parse)?;
         Ok(Settings {
             lab,
             packs,
             reminders,
+            reminder,
             database: DatabaseSettings {
                 url: SecretString::from(
                     get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -432,6 +437,46 @@ fn lab_settings(
     })
 }
 
+/// The `REMINDER_*` settings: the scheduler's batch, claim, pace and round
+/// interval, each checked and named in its error.
+fn reminder_settings(
+    parse: &impl Fn(&str, u64) -> anyhow::Result<u64>,
+) -> anyhow::Result<crate::schedule::ReminderConfig> {
+    let d = crate::schedule::ReminderConfig::default();
+    let ms = |d: Duration| d.as_millis() as u64;
+    let within = |key: &str, default: u64, lo: u64, hi: u64| -> anyhow::Result<u64> {
+        let v = parse(key, default)?;
+        if !(lo..=hi).contains(&v) {
+            bail!("{key} must be between {lo} and {hi}, got {v}");
+        }
+        Ok(v)
+    };
+    let config = crate::schedule::ReminderConfig {
+        batch: within("REMINDER_BATCH", d.batch as u64, 1, 1000)? as i64,
+        claim: chrono::Duration::seconds(within(
+            "REMINDER_CLAIM_SECS",
+            d.claim.num_seconds() as u64,
+            1,
+            3600,
+        )? as i64),
+        pace: Duration::from_millis(within("REMINDER_PACE_MS", ms(d.pace), 0, 60_000)?),
+        jitter: Duration::from_millis(within("REMINDER_JITTER_MS", ms(d.jitter), 0, 60_000)?),
+        every: Duration::from_millis(within("REMINDER_EVERY_MS", ms(d.every), 10, 3_600_000)?),
+    };
+    // A claim that ran out while its round was still pacing sends would let
+    // another process take rows this one is about to send: still one DM
+    // each (the nonce), but twice the calls. Refuse it up front.
+    let round = (config.pace + config.jitter) * config.batch as u32;
+    if config.claim.to_std().unwrap_or_default() <= round {
+        bail!(
+            "REMINDER_CLAIM_SECS ({}) must outlast a round of REMINDER_BATCH sends paced by              REMINDER_PACE_MS + REMINDER_JITTER_MS (up to {} ms)",
+            config.claim.num_seconds(),
+            round.as_millis()
+        );
+    }
+    Ok(config)
+}
+
 impl DatabaseSettings {
     /// `host:port/database` of the URL, for logs and errors: never the password.
     pub fn display_target(&self) -> String {
@@ -504,6 +549,43 @@ mod tests {
         assert!(!settings(&[("REMINDERS", "off")]).unwrap().reminders);
         let err = settings(&[("REMINDERS", "maybe")]).unwrap_err().to_string();
         assert!(err.contains("REMINDERS must be on or off"), "{err}");
+    }
+
+    #[test]
+    fn reminder_pacing_defaults_to_the_schedulers_and_a_claim_must_outlast_a_round() {
+        let d = crate::schedule::ReminderConfig::default();
+        let s = settings(&[]).unwrap().reminder;
+        assert_eq!(
+            (s.batch, s.claim, s.pace, s.jitter, s.every),
+            (d.batch, d.claim, d.pace, d.jitter, d.every)
+        );
+        let fast = settings(&[
+            ("REMINDER_BATCH", "10"),
+            ("REMINDER_CLAIM_SECS", "2"),
+            ("REMINDER_PACE_MS", "40"),
+            ("REMINDER_JITTER_MS", "0"),
+            ("REMINDER_EVERY_MS", "100"),
+        ])
+        .unwrap()
+        .reminder;
+        assert_eq!(fast.batch, 10);
+        assert_eq!(fast.claim, chrono::Duration::seconds(2));
+        assert_eq!(fast.pace, Duration::from_millis(40));
+        assert_eq!(fast.every, Duration::from_millis(100));
+        for (key, value) in [
+            ("REMINDER_BATCH", "0"),
+            ("REMINDER_CLAIM_SECS", "0"),
+            ("REMINDER_EVERY_MS", "1"),
+            ("REMINDER_PACE_MS", "soon"),
+        ] {
+            let err = settings(&[(key, value)]).unwrap_err().to_string();
+            assert!(err.contains(key), "{key}={value}: {err}");
+        }
+        // 100 sends at up to 500 ms each take 50 s: a 30 s claim is too short.
+        let err = settings(&[("REMINDER_CLAIM_SECS", "30")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("must outlast a round"), "{err}");
     }
 
     #[test]

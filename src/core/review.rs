@@ -3,8 +3,11 @@
 //! A card is a quiz question the learner answered (seeded by that answer,
 //! see [`crate::store::Store::record_answer`]). A review shows the question
 //! with its choices shuffled; a wrong choice is rated Again at once and
-//! shows the misconception as the quiz does; a right one asks the learner
-//! how it went (Hard / Good / Easy) and that rating is saved. FSRS
+//! shows the misconception as the quiz does; a right one is recorded on the
+//! card and asks the learner how it went (Hard / Good / Easy), and that
+//! rating is saved only against the recorded right answer, once: a rating
+//! button forged for a card the learner has not just answered right is a
+//! stale button, and nothing is written. FSRS
 //! ([`super::spaced`]) decides the next due time from the rating; the time
 //! comes from the core's [`crate::clock::WallClock`].
 //!
@@ -150,12 +153,27 @@ pub async fn answer<'a>(
         .get(picked)
         .ok_or(Refusal::UnknownButton)?;
     if c.id == at.question.answer {
-        // Nothing is written until the learner rates it.
+        // The card is rated only when the learner rates it; what is written
+        // now is that they answered it right, which that rating requires.
+        let recorded = core
+            .store
+            .record_right_answer(
+                who.id,
+                &at.card.lesson_id,
+                &at.card.question_id,
+                button.reps,
+            )
+            .await
+            .map_err(error::save)?;
+        if !recorded {
+            return again(core, who, &button, now).await;
+        }
         return Ok(ReviewStep::Right { at });
     }
     let (next, log) = spaced::rate(&at.card.card, now, rs_fsrs::Rating::Again);
     let rated = ReviewCard {
         card: next,
+        answered_at_reps: None,
         ..at.card.clone()
     };
     match core
@@ -191,9 +209,15 @@ pub async fn rate<'a>(
     if at.card.card.reps != button.reps {
         return Ok(counted(at, now));
     }
+    if at.card.answered_at_reps != Some(button.reps) {
+        // No right answer to rate: a forged button, or one drawn for an
+        // answer never given. The store checks this again as it writes.
+        return Err(stale(&button));
+    }
     let (next, log) = spaced::rate(&at.card.card, now, rating);
     let rated = ReviewCard {
         card: next,
+        answered_at_reps: None,
         ..at.card.clone()
     };
     match core
@@ -207,7 +231,17 @@ pub async fn rate<'a>(
             at,
             now,
         }),
-        ReviewWrite::Replayed | ReviewWrite::Moved => again(core, who, &button, now).await,
+        ReviewWrite::Replayed => again(core, who, &button, now).await,
+        ReviewWrite::Moved => {
+            let at = checked(core, who, &button).await?;
+            if at.card.card.reps == button.reps {
+                // Still at these reps: the write found no right answer on
+                // record to rate (only a saved rating clears one, and that
+                // moves the card on).
+                return Err(stale(&button));
+            }
+            Ok(counted(at, now))
+        }
     }
 }
 
@@ -218,6 +252,14 @@ pub struct ReviewButton<'b> {
     pub version: &'b str,
     pub question: u8,
     pub reps: i32,
+}
+
+/// The refusal for a review button that no longer (or never did) match.
+fn stale(button: &ReviewButton<'_>) -> CoreError {
+    Refusal::StaleReview {
+        lesson: button.lesson.to_string(),
+    }
+    .into()
 }
 
 /// The card behind a button, checked against the quiz we serve now.

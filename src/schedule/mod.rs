@@ -30,7 +30,8 @@ use crate::content::Catalog;
 use crate::core::remind::next_at;
 use crate::store::{ClaimedReminder, Store, StoreError};
 
-/// How a reminder scheduler runs.
+/// How a reminder scheduler runs: these defaults, or the `REMINDER_*`
+/// settings ([`crate::settings::Settings::reminder`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ReminderConfig {
     /// Rows claimed per statement.

@@ -11,7 +11,13 @@
 //!   [`super::handled`]) *and* by the card's `reps` at the time its buttons
 //!   were drawn: a copy of the click, on any instance, finds its id handled,
 //!   and a second click on the same drawn card finds the card moved on.
-//!   Either way nothing is written and the caller shows the card as it is.
+//!   Either way nothing is written and the caller shows the card as it is;
+//! - a rating other than Again is saved only against a right answer: the
+//!   right-choice click records the card's reps on the card
+//!   ([`Store::record_right_answer`]), and the statement that saves the
+//!   rating requires them and clears them. A rating button forged for a card
+//!   the learner did not just answer right, or clicked again after its
+//!   rating counted, writes nothing.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Connection;
@@ -41,6 +47,9 @@ pub struct ReviewCard {
     pub lesson_id: String,
     pub question_id: String,
     pub card: CardState,
+    /// The card's reps when the learner last chose its right answer, while
+    /// that answer awaits its rating (Hard / Good / Easy); `None` otherwise.
+    pub answered_at_reps: Option<i32>,
 }
 
 /// One rating, as the review log keeps it.
@@ -71,7 +80,8 @@ pub enum ReviewWrite {
     /// This interaction was handled before: nothing written.
     Replayed,
     /// The card is no longer at the reps the click was drawn for (an
-    /// earlier click counted), or is gone: nothing written.
+    /// earlier click counted), or is gone, or (a rating other than Again)
+    /// was not answered right at those reps: nothing written.
     Moved,
 }
 
@@ -110,7 +120,7 @@ impl Store {
             .run("reading due review cards", |mut conn| async move {
                 sqlx::query!(
                     "SELECT lesson_id, question_id, due, stability, difficulty, elapsed_days,
-                            scheduled_days, reps, lapses, state, last_review
+                            scheduled_days, reps, lapses, state, last_review, answered_at_reps
                      FROM review_cards WHERE learner_id = $1 AND due <= $2
                      ORDER BY due, lesson_id, question_id LIMIT $3",
                     learner,
@@ -137,6 +147,7 @@ impl Store {
                     state: r.state,
                     last_review: r.last_review,
                 },
+                answered_at_reps: r.answered_at_reps,
             })
             .collect())
     }
@@ -153,7 +164,7 @@ impl Store {
             .run("reading a review card", |mut conn| async move {
                 sqlx::query!(
                     "SELECT lesson_id, question_id, due, stability, difficulty, elapsed_days,
-                            scheduled_days, reps, lapses, state, last_review
+                            scheduled_days, reps, lapses, state, last_review, answered_at_reps
                      FROM review_cards
                      WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3",
                     learner,
@@ -178,12 +189,44 @@ impl Store {
                 state: r.state,
                 last_review: r.last_review,
             },
+            answered_at_reps: r.answered_at_reps,
         }))
+    }
+
+    /// Records that the learner chose the card's right answer while it is
+    /// at `reps`, so that one rating may follow (see the module doc).
+    /// Returns false, writing nothing, when the card is gone or has moved
+    /// past `reps` (an earlier click counted). Recording it again is
+    /// harmless: a click delivered twice sets the same value.
+    pub async fn record_right_answer(
+        &self,
+        learner: LearnerId,
+        lesson: &str,
+        question: &str,
+        reps: i32,
+    ) -> Result<bool, StoreError> {
+        let learner = to_db(learner);
+        self.run("recording a right review answer", |mut conn| async move {
+            let done = sqlx::query!(
+                "UPDATE review_cards SET answered_at_reps = reps
+                 WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3 AND reps = $4",
+                learner,
+                lesson,
+                question,
+                reps
+            )
+            .execute(&mut *conn)
+            .await?;
+            Ok(done.rows_affected() > 0)
+        })
+        .await
     }
 
     /// Saves a review: the card's new state and a log entry, unless
     /// `interaction` was handled before or the card is no longer at
-    /// `expected_reps` (see the module doc).
+    /// `expected_reps`, or, for any rating but Again (`log.rating` 1), the
+    /// learner's right answer at `expected_reps` is not on record (see the
+    /// module doc). Saving clears the recorded answer: it counts once.
     pub async fn save_review(
         &self,
         interaction: InteractionId,
@@ -204,8 +247,9 @@ impl Store {
                 "UPDATE review_cards
                  SET due = $5, stability = $6, difficulty = $7, elapsed_days = $8,
                      scheduled_days = $9, reps = $10, lapses = $11, state = $12,
-                     last_review = $13
-                 WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3 AND reps = $4",
+                     last_review = $13, answered_at_reps = NULL
+                 WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3 AND reps = $4
+                   AND ($14::smallint = 1 OR answered_at_reps = $4)",
                 learner,
                 card.lesson_id,
                 card.question_id,
@@ -218,13 +262,14 @@ impl Store {
                 c.reps,
                 c.lapses,
                 c.state,
-                c.last_review
+                c.last_review,
+                log.rating
             )
             .execute(&mut *tx)
             .await?;
             if updated.rows_affected() == 0 {
                 // Rolled back: the id stays unrecorded, and a copy of this
-                // click finds the card moved on just the same.
+                // click finds the card moved on (or unanswered) just the same.
                 tx.rollback().await?;
                 return Ok(ReviewWrite::Moved);
             }

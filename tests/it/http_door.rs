@@ -617,6 +617,110 @@ async fn the_same_interaction_delivered_twice_has_its_effect_once(pool: PgPool) 
     door.fake.assert_no_error_calls();
 }
 
+/// A click on button `custom_id` of an ephemeral bot message (the review's
+/// answer screen, or one a forger made up).
+fn review_click(door: &Door, origin: &Origin, custom_id: &str) -> Value {
+    tick_click(
+        door.fake.application_id(),
+        door.fake.bot_user_id(),
+        origin,
+        custom_id,
+    )
+}
+
+#[sqlx::test]
+async fn a_forged_review_rating_is_refused_and_a_real_one_saved_through_the_http_door(
+    pool: PgPool,
+) {
+    let door = Door::start(pool.clone()).await;
+    let user = snowflake();
+    let lesson = door.core.catalog.lesson("async").unwrap().clone();
+    let quiz = lesson.quiz.clone().unwrap();
+    let question = &quiz.questions[0];
+    // One card, due: as a quiz answer long ago would have left it.
+    sqlx::query("INSERT INTO learners (id) VALUES ($1)")
+        .bind(user as i64)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO review_cards (learner_id, lesson_id, question_id, due, stability,
+             difficulty, elapsed_days, scheduled_days, reps, lapses, state, last_review)
+         VALUES ($1, 'async', $2, now() - interval '1 day', 3, 5, 0, 3, 1, 0, 2,
+                 now() - interval '4 days')",
+    )
+    .bind(user as i64)
+    .bind(&question.id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let reviews = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM review_log")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let rate = |rating: u8| {
+        ButtonId::new(
+            user,
+            Action::ReviewRate {
+                lesson: lesson.id.clone(),
+                version: quiz.version.clone(),
+                question: 0,
+                reps: 1,
+                rating,
+            },
+        )
+        .encode()
+    };
+
+    // "Easy" without an answer: the stale-button answer, nothing saved.
+    let o = door.origin(user);
+    let forged = door.deliver(&review_click(&door, &o, &rate(4))).await;
+    assert!(
+        support::text(forged.message()).contains("This question changed since I showed it"),
+        "{}",
+        forged.message()
+    );
+    assert_eq!(reviews().await, 0);
+
+    // /review, the right choice, then Good: saved once.
+    let o = o.next();
+    let shown = door
+        .deliver(&slash_command(&o, COMMAND_ID, "review", vec![]))
+        .await;
+    let right = question
+        .choices
+        .iter()
+        .position(|c| c.id == question.answer)
+        .unwrap();
+    let choice = id_with_prefix(shown.message(), "ra:")
+        .into_iter()
+        .find(|id| id.ends_with(&format!(":{right}")))
+        .unwrap_or_else(|| panic!("the right choice in {}", shown.message()));
+    let o = o.next();
+    let asked = door.deliver(&review_click(&door, &o, &choice)).await;
+    assert_eq!(
+        id_with_prefix(asked.message(), "rr:").len(),
+        3,
+        "Hard, Good, Easy"
+    );
+    let o = o.next();
+    let rated = door.deliver(&review_click(&door, &o, &rate(3))).await;
+    assert!(
+        support::text(rated.message()).contains("Next review of this one"),
+        "{}",
+        rated.message()
+    );
+    assert_eq!(reviews().await, 1);
+    let ratings: Vec<i16> = sqlx::query_scalar("SELECT rating FROM review_log")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(ratings, vec![3]);
+    door.fake.assert_no_error_calls();
+}
+
 #[tokio::test]
 async fn healthz_says_503_when_postgres_does_not_answer() {
     let fake = FakeDiscord::start().await;

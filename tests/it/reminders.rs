@@ -2,6 +2,8 @@
 //! injected clock: schedulers racing (one of them dropped mid-round) remind
 //! every due learner exactly once a day, checked against the fake's record
 //! of DMs; closed DMs (50007) switch reminders off and the learner is told.
+//! Then the same with two real `tutorbot http` processes (real clock, short
+//! rounds set through `REMINDER_*`), one SIGKILLed in the middle of a round.
 
 use crate::support;
 
@@ -11,7 +13,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
 use sqlx::PgPool;
-use support::fake_discord::FakeDiscord;
+use support::fake_discord::{FakeDiscord, RecordedCall};
+use support::process::{BotEnv, BotProcess};
 use support::*;
 use tutorbot::clock::{ManualWallClock, WallClock};
 use tutorbot::schedule::{ReminderConfig, Reminders};
@@ -264,4 +267,137 @@ async fn a_send_retried_after_a_crash_before_its_row_moved_is_still_one_message(
     assert_eq!(posts, 6);
     // Discord kept the first message of each nonce: still one DM each.
     assert_eq!(per_learner(&fake), BTreeMap::from([(1, 1), (2, 1), (3, 1)]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two real `tutorbot http` processes, one killed mid-round
+// ---------------------------------------------------------------------------------------------
+
+/// `tutorbot http` on `url`, sending reminders through `fake` as bot
+/// `token`, with rounds short enough for a test: 10 rows a round, DMs 40 to
+/// 60 ms apart, a claim of 3 s (a round takes at most 0.6 s).
+async fn reminding_process(url: &str, fake: &FakeDiscord, token: &str) -> BotProcess {
+    let mut env = BotEnv::http(url, &fake.public_key_hex(), "127.0.0.1:0");
+    env.set("DISCORD_API_BASE", &fake.api_base())
+        .set("DISCORD_TOKEN", token)
+        .set("REMINDERS", "on")
+        .set("REMINDER_BATCH", "10")
+        .set("REMINDER_CLAIM_SECS", "3")
+        .set("REMINDER_PACE_MS", "40")
+        .set("REMINDER_JITTER_MS", "20")
+        .set("REMINDER_EVERY_MS", "50");
+    BotProcess::spawn(&env).await
+}
+
+/// A DM sent (`POST /channels/{id}/messages`) with bot token `token`.
+fn sent_by(call: &RecordedCall, token: &str) -> bool {
+    call.method == "POST"
+        && call.path.ends_with("/messages")
+        && call.succeeded()
+        && call
+            .authorization
+            .as_deref()
+            .map(|a| a.trim_start_matches("Bot "))
+            == Some(token)
+}
+
+/// Rows not yet moved on to their next day, or still claimed.
+async fn unfinished(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM reminders WHERE next_at <= now() OR claimed_until IS NOT NULL",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test]
+async fn two_processes_remind_every_due_learner_exactly_once_when_one_is_killed_mid_round(
+    pool: PgPool,
+) {
+    const N: i64 = 100;
+    // Due a minute ago, in UTC, each with a card due: every learner is owed
+    // one reminder today, whichever process sends it.
+    sqlx::query("INSERT INTO learners (id) SELECT generate_series(1, $1)")
+        .bind(N)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO reminders (learner_id, timezone, at_minute, enabled, next_at)
+         SELECT id, 'UTC',
+                extract(hour FROM now() AT TIME ZONE 'UTC' - interval '1 minute') * 60
+                  + extract(minute FROM now() AT TIME ZONE 'UTC' - interval '1 minute'),
+                true, now() - interval '1 minute'
+         FROM learners",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO review_cards (learner_id, lesson_id, question_id, due, stability,
+             difficulty, elapsed_days, scheduled_days, reps, lapses, state, last_review)
+         SELECT id, 'async', 'q1', '2000-01-01', 1, 5, 0, 1, 1, 0, 2, '2000-01-01' FROM learners",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let url = url_of(&pool).await;
+    let fake = FakeDiscord::start().await;
+    let (a, b) = tokio::join!(
+        reminding_process(&url, &fake, "reminder-a"),
+        reminding_process(&url, &fake, "reminder-b")
+    );
+    // A is in a round once it has sent 3 DMs: its batch holds up to 10, the
+    // rest are 40 ms or more apart. Kill it there.
+    fake.wait_for_calls(3, |c| sent_by(c, "reminder-a")).await;
+    let claimed_at_kill: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM reminders WHERE claimed_until > now() AND last_day IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    a.kill().await;
+    assert!(claimed_at_kill > 0, "rows were held mid-round at the kill");
+
+    // B sends the rest, and A's rows once A's claims run out.
+    fake.wait_until(format!("a DM to each of {N} learners"), |i| {
+        let users: std::collections::BTreeSet<u64> = i.dms().iter().map(|d| d.user).collect();
+        (users.len() as i64 == N).then_some(())
+    })
+    .await;
+    // Then every row moves on to tomorrow; nothing more is owed today.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    while unfinished(&pool).await > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} rows never moved on",
+            unfinished(&pool).await
+        );
+        // Polling the database for a condition, with a deadline.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    let got = per_learner(&fake);
+    assert_eq!(got.len() as i64, N);
+    assert!(got.values().all(|&n| n == 1), "one DM each: {got:?}");
+    let today: Vec<Option<chrono::NaiveDate>> =
+        sqlx::query_scalar("SELECT DISTINCT last_day FROM reminders")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        today.len(),
+        1,
+        "every learner reminded for the same day: {today:?}"
+    );
+    let calls = fake.calls();
+    let by_a = calls.iter().filter(|c| sent_by(c, "reminder-a")).count();
+    let by_b = calls.iter().filter(|c| sent_by(c, "reminder-b")).count();
+    assert!(by_a >= 3 && by_b > 0, "both sent: A {by_a}, B {by_b}");
+    assert!(by_a + by_b >= N as usize);
+    let (status, stderr) = b.terminate().await;
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

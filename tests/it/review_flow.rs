@@ -637,3 +637,137 @@ async fn my_data_shows_cards_and_the_reminder_and_forget_me_deletes_them(pool: P
         );
     }
 }
+
+/// A rating button's custom id for the card behind review choice `choice`
+/// (`ra:owner:lesson:version:question:reps:choice`), as a forger writes it.
+fn forged_rating(choice: &str, rating: u8) -> String {
+    let mut parts: Vec<&str> = choice.split(':').collect();
+    assert_eq!(parts[0], "ra", "a review choice: {choice}");
+    parts[0] = "rr";
+    let rating = rating.to_string();
+    parts[6] = &rating;
+    parts.join(":")
+}
+
+async fn review_ratings(pool: &PgPool) -> Vec<i16> {
+    sqlx::query_scalar("SELECT rating FROM review_log WHERE source = 'review' ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn a_rating_is_saved_only_after_a_right_answer_and_only_once(pool: PgPool) {
+    let clock = ManualWallClock::at(t0());
+    let core = core_at(pool.clone(), &clock);
+    let ada = Learner::new("ada");
+    let r = due_review(&core, &clock, &ada).await;
+    let before = dues(&pool).await;
+    let stale = "This question changed since I showed it";
+
+    // "Easy" forged for the card on screen, never answered: refused.
+    let right = choice(&core, &r, true);
+    let (answer, shown) = ask(&core, &ada.click(&forged_rating(&right, 4))).await;
+    assert_eq!(answer.outcome, tutorbot::core::Outcome::Refused);
+    assert!(text(&shown).contains(stale), "{}", text(&shown));
+    assert_eq!(dues(&pool).await, before);
+    assert!(review_ratings(&pool).await.is_empty());
+
+    // A wrong answer is Again; "Easy" forged at the card's new reps is
+    // still no right answer.
+    ask(&core, &ada.click(&choice(&core, &r, false))).await;
+    assert_eq!(review_ratings(&pool).await, vec![1]);
+    let next = ask(&core, &review_cmd(&ada)).await.1;
+    let mut parts: Vec<String> = right.split(':').map(str::to_string).collect();
+    parts[5] = (parts[5].parse::<i32>().unwrap() + 1).to_string();
+    let after_again = forged_rating(&parts.join(":"), 4);
+    let (answer, shown) = ask(&core, &ada.click(&after_again)).await;
+    assert_eq!(answer.outcome, tutorbot::core::Outcome::Refused);
+    assert!(text(&shown).contains(stale), "{}", text(&shown));
+    assert_eq!(review_ratings(&pool).await, vec![1]);
+
+    // The right answer, then Good: saved. Easy on the same buttons, or
+    // forged for the card's reps after Good, adds nothing.
+    let rate = ask(&core, &ada.click(&choice(&core, &next, true))).await.1;
+    let good = button(&rate, "Good");
+    ask(&core, &ada.click(&good)).await;
+    assert_eq!(review_ratings(&pool).await, vec![1, 3]);
+    let (_, shown) = ask(&core, &ada.click(&button(&rate, "Easy"))).await;
+    assert!(
+        text(&shown).contains("That one was already counted"),
+        "{}",
+        text(&shown)
+    );
+    let mut parts: Vec<String> = good.split(':').map(str::to_string).collect();
+    parts[5] = (parts[5].parse::<i32>().unwrap() + 1).to_string();
+    parts[6] = "4".into();
+    let (answer, shown) = ask(&core, &ada.click(&parts.join(":"))).await;
+    assert_eq!(answer.outcome, tutorbot::core::Outcome::Refused);
+    assert!(text(&shown).contains(stale), "{}", text(&shown));
+    assert_eq!(review_ratings(&pool).await, vec![1, 3]);
+    let pending: i64 = count(
+        &pool,
+        "SELECT count(*) FROM review_cards WHERE answered_at_reps IS NOT NULL",
+    )
+    .await;
+    assert_eq!(pending, 0, "a saved rating clears the right answer it used");
+}
+
+#[sqlx::test]
+async fn the_store_refuses_a_rating_without_a_recorded_right_answer(pool: PgPool) {
+    let clock = ManualWallClock::at(t0());
+    let core = core_at(pool.clone(), &clock);
+    let ada = Learner::new("ada");
+    play(&core, &ada, |_| true).await;
+    let store = tutorbot::store::Store::from_pool(pool.clone());
+    let q = questions(&core)[0].id.clone();
+    let card = store
+        .review_card(ada.id(), LESSON, &q)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(card.answered_at_reps, None);
+    let reps = card.card.reps;
+    let now = t0() + Duration::days(60);
+    let rated = |rating| {
+        let (next, log) = tutorbot::core::spaced::rate(&card.card, now, rating);
+        (
+            tutorbot::store::ReviewCard {
+                card: next,
+                answered_at_reps: None,
+                ..card.clone()
+            },
+            log,
+        )
+    };
+    let (easy, log) = rated(Rating::Easy);
+    let write = store
+        .save_review(9_001, ada.id(), &easy, reps, &log)
+        .await
+        .unwrap();
+    assert_eq!(write, tutorbot::store::ReviewWrite::Moved);
+    assert!(review_ratings(&pool).await.is_empty());
+
+    // Recorded, one rating is taken; another for the same reps is not, and
+    // an answer recorded for reps the card is not at is refused.
+    assert!(store
+        .record_right_answer(ada.id(), LESSON, &q, reps)
+        .await
+        .unwrap());
+    assert!(!store
+        .record_right_answer(ada.id(), LESSON, &q, reps + 1)
+        .await
+        .unwrap());
+    let write = store
+        .save_review(9_002, ada.id(), &easy, reps, &log)
+        .await
+        .unwrap();
+    assert_eq!(write, tutorbot::store::ReviewWrite::Applied);
+    let (hard, log) = rated(Rating::Hard);
+    let write = store
+        .save_review(9_003, ada.id(), &hard, reps, &log)
+        .await
+        .unwrap();
+    assert_eq!(write, tutorbot::store::ReviewWrite::Moved);
+    assert_eq!(review_ratings(&pool).await, vec![4]);
+}

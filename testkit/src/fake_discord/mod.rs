@@ -926,4 +926,8 @@ impl InnerView<'_> {
     pub fn original_message(&self, token: &str) -> Option<&Value> {
         self.0.originals.get(token)
     }
+    /// Every direct message accepted so far, in order (see [`FakeDiscord::dms`]).
+    pub fn dms(&self) -> &[SentDm] {
+        &self.0.dms.sent
+    }
 }
