@@ -22,6 +22,7 @@ pub mod lesson;
 pub mod live;
 pub mod markdown;
 pub mod one_file;
+pub mod pages;
 pub mod quiz;
 pub mod template;
 pub mod tree;
