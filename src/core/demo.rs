@@ -67,6 +67,7 @@ pub async fn start(
         run(
             &core,
             &service,
+            who,
             kind,
             run_id,
             &request.token,
@@ -81,6 +82,7 @@ pub async fn start(
 async fn run(
     core: &Core,
     service: &DemoService,
+    who: Learner,
     kind: DemoKind,
     run_id: i64,
     token: &str,
@@ -130,7 +132,7 @@ async fn run(
             if let Err(e) = core.store.finish_demo(run_id, a, b).await {
                 tracing::warn!(error = %e, source = ?e.source, "demo times not recorded");
             }
-            view::demo::finished(t, kind, delay, &report)
+            view::demo::finished(t, who, kind, delay, &report)
         }
         Err(e) => {
             tracing::warn!(error = %e, demo = kind.name(), "demo failed");

@@ -35,6 +35,7 @@ pub mod followup;
 pub mod lab;
 pub mod lesson;
 pub mod limits;
+pub mod preview;
 pub mod progress;
 pub mod quiz;
 pub mod remind;
@@ -313,10 +314,11 @@ impl Core {
             }
             Asked::Progress => {
                 let told = remind::take_notice(self, who).await?;
-                let shown = view::progress::progress(catalog, &progress::report(self, who).await?);
+                let shown =
+                    view::progress::progress(catalog, who, &progress::report(self, who).await?);
                 view::review::with_dms_closed(catalog, shown, told)
             }
-            Asked::Help => view::progress::help(catalog),
+            Asked::Help { teacher } => view::progress::help(catalog, who, teacher),
             Asked::Review => {
                 let told = remind::take_notice(self, who).await?;
                 let shown =
@@ -362,11 +364,15 @@ impl Core {
                 lesson,
                 version,
                 section,
+                page,
             } => view::lesson::section(
                 catalog,
                 who,
-                &lesson::section(self, own, &lesson, &version, &section)?,
+                &lesson::section(self, own, &lesson, &version, &section, page)?,
             ),
+            Action::Exercises { lesson } => {
+                view::lab::exercises(catalog, lab::exercises(self, &lesson)?)
+            }
             Action::Checklist { lesson, version } => view::lesson::checklist(
                 catalog,
                 who,
@@ -400,7 +406,12 @@ impl Core {
                 )
                 .await?,
             ),
-            Action::ForgetConfirm | Action::ForgetCancel | Action::QuizTick { .. } if !own => {
+            Action::ForgetConfirm
+            | Action::ForgetCancel
+            | Action::QuizTick { .. }
+            | Action::QuizTickAll { .. }
+                if !own =>
+            {
                 return Err(Refusal::NotYourButton.into())
             }
             Action::ReviewAnswer { .. } | Action::ReviewRate { .. } if !own => {
@@ -447,6 +458,7 @@ impl Core {
                 view::account::forgotten(catalog)
             }
             Action::ForgetCancel => view::account::cancelled(catalog),
+            Action::DemoRust { demo } => view::demo::rust(&catalog.demo_texts, &demo),
             Action::QuizStart { lesson, version } => view::quiz::step(
                 catalog,
                 who,
@@ -473,7 +485,13 @@ impl Core {
                 objective,
             } => view::quiz::ticked(
                 catalog,
+                who,
                 &quiz::tick(self, who, interaction, &lesson, &version, &objective).await?,
+            ),
+            Action::QuizTickAll { lesson, version } => view::quiz::ticked_all(
+                catalog,
+                who,
+                &quiz::tick_all(self, who, interaction, &lesson, &version).await?,
             ),
         })
     }

@@ -1,14 +1,22 @@
 //! The demo's views: its progress line, and the result with its timelines.
+//!
+//! The result leads with what the learner is learning: what happened, the
+//! timelines, and the Python. The Rust the bot really ran is one click away
+//! ("Show the Rust"), so it never competes with the Python on screen.
 
 use std::time::Duration;
 
-use serenity::all::{CreateEmbed, CreateEmbedFooter, EditInteractionResponse};
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateEmbed, CreateEmbedFooter, CreateInteractionResponse,
+    EditInteractionResponse,
+};
 
 use super::{truncate, COLOUR};
 use crate::content::DemoTexts;
+use crate::core::button::Action;
 use crate::core::demo::Report;
 use crate::core::limits;
-use crate::core::request::DemoKind;
+use crate::core::request::{DemoKind, Learner};
 use crate::demo::{self as engine, ChartOptions, Progress, Run, RunKind};
 
 /// Rows of a chart: keeps two charts and the code inside one embed.
@@ -24,16 +32,40 @@ pub fn progress(t: &DemoTexts, kind: DemoKind, p: Progress) -> EditInteractionRe
     ]))
 }
 
-/// The last edit of a demo that ran: the result replaces the progress line.
+/// The last edit of a demo that ran: the result replaces the progress line,
+/// with the Rust the bot ran one click away ("Show the Rust").
 pub fn finished(
     t: &DemoTexts,
+    who: Learner,
     kind: DemoKind,
     delay: u64,
     report: &Report,
 ) -> EditInteractionResponse {
+    let show_rust = Action::DemoRust {
+        demo: kind.name().to_string(),
+    };
     super::edit()
         .content("")
         .embed(result(t, kind, delay, report))
+        .components(vec![CreateActionRow::Buttons(vec![super::button(
+            super::id(who, show_rust),
+            t.button_show_rust.as_str(),
+            ButtonStyle::Secondary,
+        )])])
+}
+
+/// "Show the Rust": the Rust behind a demo, for whoever clicks (it is the
+/// same for everyone, so anyone's click on the message is answered).
+pub fn rust(t: &DemoTexts, demo: &str) -> CreateInteractionResponse {
+    let rust = match demo {
+        "gather" => &t.gather_rust,
+        "blocking" => &t.blocking_rust,
+        "errors" => &t.errors_rust,
+        "timeout" => &t.timeout_rust,
+        "limit" => &t.limit_rust,
+        _ => return super::notice(t.unavailable.as_str()),
+    };
+    super::notice(&t.rust_shown.fill(&[("code", &rust.as_str())]))
 }
 
 /// The last edit of a demo that could not run: busy (try again soon) or failed.
@@ -95,7 +127,7 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
         max_rows: CHART_ROWS,
         ..ChartOptions::default()
     };
-    let (explain, result, python, rust) = match report {
+    let (explain, result, python) = match report {
         Report::Gather(r) => (
             t.gather_explain.fill(&[("n", &r.n), ("delay", &delay)]),
             t.gather_result.fill(&[
@@ -105,7 +137,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
                 ("n", &r.n),
             ]),
             &t.gather_python,
-            &t.gather_rust,
         ),
         Report::Blocking(r) => (
             t.blocking_explain.fill(&[("n", &r.n)]),
@@ -116,7 +147,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
                 ("n", &r.n),
             ]),
             &t.blocking_python,
-            &t.blocking_rust,
         ),
         Report::Errors(r) => (
             t.errors_explain.as_str().to_string(),
@@ -129,7 +159,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
                 ("collected", &ms(r.collected.wall)),
             ]),
             &t.errors_python,
-            &t.errors_rust,
         ),
         Report::Timeout(r) => (
             t.timeout_explain
@@ -141,7 +170,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
             }
             .fill(&[("elapsed", &ms(r.elapsed)), ("limit", &r.limit_ms)]),
             &t.timeout_python,
-            &t.timeout_rust,
         ),
         Report::Limit(r) => (
             t.limit_explain.fill(&[("k", &r.k)]),
@@ -154,7 +182,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
                 ("delay", &r.delay_ms),
             ]),
             &t.limit_python,
-            &t.limit_rust,
         ),
     };
     let mut description = vec![explain, String::new(), result];
@@ -173,7 +200,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
             limits::EMBED_DESCRIPTION_MAX,
         ))
         .field(t.field_python.as_str(), python.as_str(), false)
-        .field(t.field_rust.as_str(), rust.as_str(), false)
         .footer(CreateEmbedFooter::new(t.footer.fill(&[("delay", &delay)])))
         .colour(COLOUR)
 }
