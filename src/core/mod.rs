@@ -23,7 +23,8 @@
 //! door passes in for what comes after the first answer (a demo's edits).
 //! Also here: [`button`] packs and parses button ids; [`commands`] declares
 //! the slash commands; [`throttle`] keeps one learner's flood of clicks from
-//! reaching the store.
+//! reaching the store; [`preview`] draws the main screens from fixed
+//! outcomes (`tutorbot preview`).
 
 pub mod account;
 pub mod button;

@@ -5,7 +5,14 @@
 //! catalog, for the words) to a [`CreateInteractionResponse`]; [`refusal`]
 //! draws every refusal and failure. Views read nothing but what they are
 //! given: no store, no clock. This module holds the small pieces they share:
-//! notices, button ids, button rows, bars, truncation.
+//! notices, button ids, button rows, select menus, bars, truncation.
+//!
+//! A select menu is only another way to show buttons: each option's value
+//! is a button id ([`select`]), so a pick needs no parsing of its own, the
+//! console numbers the options like buttons, and a stale or forged option is
+//! refused like a stale or forged button. Labels are short and fixed (a
+//! letter, a number, "Next ▶"); where a title might not fit a button, a
+//! shorter label is chosen rather than one cut with "…".
 
 pub mod account;
 pub mod demo;
