@@ -317,6 +317,7 @@ impl Clicker {
                 lesson: self.lesson.clone(),
                 version: self.version.clone(),
                 section: self.section.clone(),
+                page: 0,
             },
         };
         let custom_id = ButtonId::new(self.learner, action).encode();

@@ -40,6 +40,23 @@ pub enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// Write each main screen of a lesson (page, checklist, quiz question,
+    /// feedback right and wrong, results, help, progress, a demo result) as
+    /// the JSON payload Discord receives, drawn by the real views from fixed
+    /// outcomes: no database, no Discord. Render them with the Discord
+    /// preview tool to see them as a learner will.
+    Preview {
+        /// The folder to write NAME.json files to.
+        #[arg(long, default_value = "docs/screens")]
+        out: PathBuf,
+        /// The lesson to draw.
+        #[arg(long, default_value = "async")]
+        lesson: String,
+        /// The prompts folder (default: PROMPTS_DIR, or the lessons built
+        /// into this binary).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Write a commented one-file lesson, DIR/ID.md, that passes `check`;
     /// a DIR without the bot's own texts gets the built-in ui.toml and
     /// demos.toml too, so it works as PROMPTS_DIR at once.
@@ -165,6 +182,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     telemetry::init(door);
     match cli.command {
         Command::Check { dir, stats } => check(dir, stats),
+        Command::Preview { out, lesson, dir } => preview(&out, &lesson, dir),
         Command::NewLesson { id, dir } => new_lesson(&id, dir),
         Command::Console { learner } => {
             let settings = Settings::load()?;
@@ -325,6 +343,26 @@ fn new_lesson(id: &str, dir: Option<PathBuf>) -> anyhow::Result<()> {
         path.display(),
         dir.display()
     );
+    Ok(())
+}
+
+/// `tutorbot preview`: each main screen's payload, as DIR/NAME.json.
+fn preview(out: &std::path::Path, lesson: &str, dir: Option<PathBuf>) -> anyhow::Result<()> {
+    let tree = match dir {
+        Some(d) => content::Tree::Folder(d),
+        None => app::content_tree(&Settings::load().context("reading settings")?),
+    };
+    let catalog = Catalog::load_tree(&tree).map_err(|diags| {
+        anyhow::anyhow!("the content does not load (run `tutorbot check`):\n{diags}")
+    })?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    for (name, payload) in crate::core::preview::screens(&catalog, lesson)? {
+        let path = out.join(format!("{name}.json"));
+        let text = serde_json::to_string_pretty(&payload)?;
+        std::fs::write(&path, text + "\n")
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!("{}", path.display());
+    }
     Ok(())
 }
 

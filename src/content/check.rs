@@ -135,6 +135,18 @@ pub fn warnings(catalog: &Catalog) -> Diagnostics {
 }
 
 fn lesson_warnings(lesson: &Lesson, out: &mut Diagnostics) {
+    for section in &lesson.sections {
+        for (i, width) in super::pages::long_code_lines(&section.body) {
+            out.push(
+                &section.file,
+                section.line + i,
+                format!(
+                    "warning: this code line is {width} characters; past {} it wraps inside a Discord embed",
+                    super::pages::CODE_LINE_MAX
+                ),
+            );
+        }
+    }
     let Some(quiz) = &lesson.quiz else {
         return;
     };

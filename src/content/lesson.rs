@@ -47,6 +47,15 @@ pub struct Section {
     pub examples: Vec<Example>,
     /// The Markdown file, for test messages.
     pub file: std::path::PathBuf,
+    /// The line of `file` that `body`'s first line comes from.
+    pub line: usize,
+}
+
+impl Section {
+    /// The section cut into pages that fit a screen (see [`super::pages`]).
+    pub fn pages(&self) -> Vec<String> {
+        super::pages::split(&self.body)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -297,6 +306,9 @@ pub(super) fn assemble(draft: Draft, diags: &mut Diagnostics) -> Option<Lesson> 
             body: rendered.text,
             examples: rendered.examples,
             file: s.file,
+            // The rendered body is trimmed: its first line is the first
+            // line of the source that is not blank.
+            line: s.body_line + s.body.lines().take_while(|l| l.trim().is_empty()).count(),
         });
     }
 

@@ -23,6 +23,7 @@ pub mod live;
 pub mod markdown;
 pub mod one_file;
 pub mod pack;
+pub mod pages;
 pub mod quiz;
 pub mod template;
 pub mod tree;

@@ -26,8 +26,15 @@ texts! { Texts;
     busy: [],
 
     // Lessons and checklists.
-    lesson_intro: [title, summary],
     lesson_footer: [index, count, lesson],
+    /// A section read in pages: its title on each.
+    section_title_paged: [title, page, pages],
+    jump_placeholder: [],
+    jump_option: [number, title],
+    jump_here: [],
+    button_prev: [],
+    button_next_page: [],
+    button_exercises: [],
     button_checklist: [],
     button_quiz: [],
     button_back_to_lesson: [],
@@ -36,7 +43,10 @@ texts! { Texts;
     checklist_intro: [],
     objective_ticked: [number, text],
     objective_open: [number, text],
-    objective_button: [number, text],
+    /// The checklist's toggles: short, numbered, their state in the mark.
+    objective_button_ticked: [number],
+    objective_button_open: [number],
+    checklist_how: [],
     checklist_progress: [bar, done, total],
     checklist_complete: [lesson],
 
@@ -45,8 +55,11 @@ texts! { Texts;
     quiz_question_title: [index, count],
     quiz_footer: [answered, count, lesson],
     quiz_right: [],
-    quiz_wrong: [choice, why],
-    quiz_right_answer: [answer],
+    quiz_wrong: [why],
+    /// A choice, lettered; after an answer, the right one and a wrong pick.
+    quiz_choice: [letter, text],
+    quiz_choice_right: [letter, text],
+    quiz_choice_wrong: [letter, text],
     quiz_explanation: [explanation],
     quiz_already_answered: [],
     button_next: [],
@@ -54,11 +67,25 @@ texts! { Texts;
     button_retake: [],
     quiz_results_title: [],
     quiz_score: [right, total],
-    quiz_objective_mastered: [text, right, total],
-    quiz_objective_review: [text, right, total, section],
-    quiz_offer_ticks: [],
-    button_tick_objective: [text],
+    /// The objectives answered all right, by their checklist numbers.
+    quiz_mastered_one: [number],
+    quiz_mastered_many: [numbers],
+    quiz_objective_review: [number, text, right, total],
+    quiz_offer_one: [],
+    quiz_offer_many: [count],
+    button_tick_one: [],
+    button_tick_all: [count],
+    tick_some_placeholder: [],
+    tick_some_option: [number, text],
+    /// When `tick_some_option` is over 100 characters (the text then
+    /// follows as the option's description).
+    tick_some_option_short: [number],
+    quiz_read_again: [],
+    button_read_again: [title],
+    /// When a section's title makes `button_read_again` longer than 80.
+    button_read_again_short: [number],
     quiz_ticked: [text],
+    quiz_ticked_all: [count],
     quiz_not_mastered: [],
     quiz_not_yours: [],
     button_own_quiz: [],
@@ -79,24 +106,34 @@ texts! { Texts;
     progress_demos: [count],
     progress_last_change: [date],
     progress_not_started: [],
+    button_continue: [lesson],
+    button_start_lesson: [lesson],
+    button_quiz_of: [lesson],
     help_title: [],
     help_body: [lessons],
     help_lesson_line: [lesson, title, summary],
+    /// Shown in `/help` only to members who can use the teachers' commands.
+    help_teacher: [],
+    button_open_lesson: [title],
+    open_lesson_placeholder: [],
 
     // /my-data and /forget-me.
     my_data_title: [],
     my_data_nothing: [],
     my_data_intro: [id, since],
-    my_data_marks: [count],
-    my_data_mark_line: [lesson, objective, state, date],
-    my_data_attempts: [count],
-    my_data_attempt_line: [lesson, right, answered, date],
-    my_data_demos: [count],
-    my_data_demo_line: [demo, n, date],
-    my_data_more: [count],
+    /// A lesson's heading, and one whose lesson is no longer served.
+    my_data_lesson: [lesson, title],
+    my_data_lesson_gone: [lesson],
+    /// One line a kind of record in a lesson: its counts and newest date.
+    my_data_marks_line: [counts, date],
+    my_data_ticked: [count],
+    my_data_unticked: [count],
+    my_data_attempts_line: [attempts, right, answered, date],
+    my_data_attempts_one: [],
+    my_data_attempts_many: [count],
+    my_data_demos_line: [count, kinds, date],
+    my_data_demo_kind: [demo, count],
     my_data_footer: [],
-    word_ticked: [],
-    word_unticked: [],
     forget_confirm: [],
     button_forget_yes: [],
     button_forget_no: [],
@@ -149,7 +186,9 @@ texts! { DemoTexts;
     picture_heading: [name, ms],
     picture_ok: [], picture_failed: [], picture_cancelled: [], picture_returned: [],
     field_python: [],
-    field_rust: [],
+    /// "Show the Rust": the heading and the code.
+    rust_shown: [code],
+    button_show_rust: [],
     footer: [delay],
 
     // Each demo: title, explanation, result, and the code side by side.
@@ -295,8 +334,7 @@ texts! { LabTexts;
 
     // /progress and /my-data.
     progress_exercises: [passed, total],
-    my_data_exercises: [count],
-    my_data_exercise_lesson: [lesson, exercises, date],
+    my_data_exercise_lesson: [exercises, date],
     my_data_exercise_item: [exercise, tries, passes],
 }
 

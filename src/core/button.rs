@@ -26,12 +26,17 @@ pub struct ButtonId {
 /// What a click asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// Show a section of a lesson.
+    /// Show a page of a section of a lesson (page 0 is the section's
+    /// first; a section longer than a screen has more, see
+    /// [`crate::content::pages`]).
     Section {
         lesson: String,
         version: String,
         section: String,
+        page: u8,
     },
+    /// Show a lesson's graded exercises.
+    Exercises { lesson: String },
     /// Show the learner's checklist for a lesson.
     Checklist { lesson: String, version: String },
     /// Set one objective to ticked or not (a state, not a toggle, so a click
@@ -54,12 +59,14 @@ pub enum Action {
     },
     /// Move on to the attempt's next unanswered question.
     QuizNext { attempt: i64, version: String },
-    /// Tick every objective the quiz showed the learner mastered.
+    /// Tick one objective the quiz showed the learner mastered.
     QuizTick {
         lesson: String,
         version: String,
         objective: String,
     },
+    /// Tick every objective the quiz showed the learner mastered.
+    QuizTickAll { lesson: String, version: String },
     /// Answer a review card with choice `choice` (an index into the quiz
     /// file's order). The card is named by its question's index in the quiz
     /// of `version`, and by its `reps` when the buttons were drawn.
@@ -109,6 +116,8 @@ pub enum Action {
         version: String,
         exercise: String,
     },
+    /// Show the Rust behind a demo (`demo` is its name, e.g. `gather`).
+    DemoRust { demo: String },
     /// Delete everything stored about the learner.
     ForgetConfirm,
     /// Keep it.
@@ -131,11 +140,20 @@ impl ButtonId {
         let mut s = String::with_capacity(64);
         let o = self.owner;
         let _ = match &self.action {
+            // Page 0 keeps the id buttons had before sections had pages.
             Action::Section {
                 lesson,
                 version,
                 section,
+                page: 0,
             } => write!(s, "sec:{o}:{lesson}:{version}:{section}"),
+            Action::Section {
+                lesson,
+                version,
+                section,
+                page,
+            } => write!(s, "sec:{o}:{lesson}:{version}:{section}:{page}"),
+            Action::Exercises { lesson } => write!(s, "ex:{o}:{lesson}"),
             Action::Checklist { lesson, version } => write!(s, "chk:{o}:{lesson}:{version}"),
             Action::Tick {
                 lesson,
@@ -164,6 +182,7 @@ impl ButtonId {
                 version,
                 objective,
             } => write!(s, "qt:{o}:{lesson}:{version}:{objective}"),
+            Action::QuizTickAll { lesson, version } => write!(s, "qta:{o}:{lesson}:{version}"),
             Action::ReviewAnswer {
                 lesson,
                 version,
@@ -209,6 +228,7 @@ impl ButtonId {
                 version,
                 exercise,
             } => write!(s, "xt:{o}:{lesson}:{version}:{exercise}"),
+            Action::DemoRust { demo } => write!(s, "dr:{o}:{demo}"),
             Action::ForgetConfirm => write!(s, "fy:{o}"),
             Action::ForgetCancel => write!(s, "fn:{o}"),
         };
@@ -230,7 +250,16 @@ impl ButtonId {
                 lesson: id(l)?,
                 version: version(v)?,
                 section: id(s)?,
+                page: 0,
             },
+            ("sec", [l, v, s, p]) => Action::Section {
+                lesson: id(l)?,
+                version: version(v)?,
+                section: id(s)?,
+                // Page 0 is written without a page: "0" here is not ours.
+                page: small(p).and_then(|p| if p == 0 { Err(MalformedButton) } else { Ok(p) })?,
+            },
+            ("ex", [l]) => Action::Exercises { lesson: id(l)? },
             ("chk", [l, v]) => Action::Checklist {
                 lesson: id(l)?,
                 version: version(v)?,
@@ -263,6 +292,10 @@ impl ButtonId {
                 lesson: id(l)?,
                 version: version(v)?,
                 objective: id(o)?,
+            },
+            ("qta", [l, v]) => Action::QuizTickAll {
+                lesson: id(l)?,
+                version: version(v)?,
             },
             ("ra", [l, v, q, r, c]) => Action::ReviewAnswer {
                 lesson: id(l)?,
@@ -306,6 +339,7 @@ impl ButtonId {
                 version: version(v)?,
                 exercise: id(e)?,
             },
+            ("dr", [d]) => Action::DemoRust { demo: id(d)? },
             ("fy", []) => Action::ForgetConfirm,
             ("fn", []) => Action::ForgetCancel,
             _ => return Err(MalformedButton),
@@ -381,7 +415,15 @@ mod tests {
                 lesson: l.clone(),
                 version: v.clone(),
                 section: l.clone(),
+                page: 0,
             },
+            Action::Section {
+                lesson: l.clone(),
+                version: v.clone(),
+                section: l.clone(),
+                page: u8::MAX,
+            },
+            Action::Exercises { lesson: l.clone() },
             Action::Checklist {
                 lesson: l.clone(),
                 version: v.clone(),
@@ -416,6 +458,10 @@ mod tests {
                 lesson: l.clone(),
                 version: v.clone(),
                 objective: l.clone(),
+            },
+            Action::QuizTickAll {
+                lesson: l.clone(),
+                version: v.clone(),
             },
             Action::ReviewAnswer {
                 lesson: l.clone(),
@@ -460,6 +506,7 @@ mod tests {
                 version: v.clone(),
                 exercise: l.clone(),
             },
+            Action::DemoRust { demo: l.clone() },
             Action::ForgetConfirm,
             Action::ForgetCancel,
         ]
@@ -488,6 +535,10 @@ mod tests {
             "sec:1:async:0123ABCD:overview",
             "sec:1:async:0123abc:overview",
             "sec:1:async:0123abcd:overview:extra",
+            "sec:1:async:0123abcd:overview:0",
+            "sec:1:async:0123abcd:overview:256",
+            "ex:1:async:extra",
+            "qta:1:async",
             "tick:1:async:0123abcd:x:2",
             "qa:1:0:0123abcd:1:1",
             "qa:1:5:0123abcd:256:1",

@@ -65,6 +65,7 @@ pub async fn start(
     let core = core.clone();
     tokio::spawn(async move {
         let job = Job {
+            who,
             kind,
             run_id,
             token: &request.token,
@@ -75,9 +76,10 @@ pub async fn start(
     Ok(DemoStarted)
 }
 
-/// One claimed demo to run: which, its row, where its edits go, and
-/// whether its result carries a picture.
+/// One claimed demo to run: which, for whom, its row, where its edits go,
+/// and whether its result carries a picture.
 struct Job<'a> {
+    who: Learner,
     kind: DemoKind,
     run_id: i64,
     token: &'a str,
@@ -87,6 +89,7 @@ struct Job<'a> {
 /// Runs one demo, editing the message as it goes, and records its times.
 async fn run(core: &Core, service: &DemoService, job: Job<'_>, followup: &dyn Followup) {
     let Job {
+        who,
         kind,
         run_id,
         token,
@@ -146,7 +149,7 @@ async fn run(core: &Core, service: &DemoService, job: Job<'_>, followup: &dyn Fo
             } else {
                 None
             };
-            view::demo::finished(t, kind, delay, &report, png)
+            view::demo::finished(t, who, kind, delay, &report, png)
         }
         Err(e) => {
             tracing::warn!(error = %e, demo = kind.name(), "demo failed");

@@ -1,5 +1,7 @@
 //! Lessons: `/lesson` and its section buttons.
 //!
+//! A section longer than a screen is read in pages (see
+//! [`crate::content::pages`]); a button names the section and the page.
 //! Reading a section needs no database, so lessons keep showing while
 //! Postgres is away. A button carries the version of the lesson it was drawn
 //! from; a click on an older version is refused as stale, with a button to
@@ -14,6 +16,9 @@ use crate::content::Lesson;
 pub struct SectionShown<'a> {
     pub lesson: &'a Lesson,
     pub index: usize,
+    /// The page of the section, and the section's pages.
+    pub page: usize,
+    pub pages: Vec<String>,
     /// Update the learner's own message instead of answering with a new one.
     pub in_place: bool,
 }
@@ -27,17 +32,20 @@ pub fn open<'a>(core: &'a Core, id: &str) -> Result<SectionShown<'a>, CoreError>
     Ok(SectionShown {
         lesson,
         index: 0,
+        page: 0,
+        pages: lesson.sections[0].pages(),
         in_place: false,
     })
 }
 
-/// A click on a section button.
+/// A click on a section button (or a pick in "Jump to section").
 pub fn section<'a>(
     core: &'a Core,
     own: bool,
     lesson: &str,
     version: &str,
     section: &str,
+    page: u8,
 ) -> Result<SectionShown<'a>, CoreError> {
     let l = current(core, lesson, version)?;
     let index = l
@@ -45,9 +53,18 @@ pub fn section<'a>(
         .iter()
         .position(|s| s.id == section)
         .ok_or_else(|| stale(lesson))?;
+    let pages = l.sections[index].pages();
+    let page = usize::from(page);
+    // Pages are a function of the version's text: a page past the end is
+    // a forged button, answered like any other that is not ours.
+    if page >= pages.len() {
+        return Err(stale(lesson));
+    }
     Ok(SectionShown {
         lesson: l,
         index,
+        page,
+        pages,
         in_place: own,
     })
 }

@@ -23,7 +23,8 @@
 //! door passes in for what comes after the first answer (a demo's edits).
 //! Also here: [`button`] packs and parses button ids; [`commands`] declares
 //! the slash commands; [`throttle`] keeps one learner's flood of clicks from
-//! reaching the store.
+//! reaching the store; [`preview`] draws the main screens from fixed
+//! outcomes (`tutorbot preview`).
 
 pub mod account;
 pub mod author;
@@ -38,6 +39,7 @@ pub mod lab;
 pub mod lesson;
 pub mod limits;
 pub mod packs;
+pub mod preview;
 pub mod progress;
 pub mod quiz;
 pub mod remind;
@@ -359,10 +361,11 @@ impl Core {
             }
             Asked::Progress => {
                 let told = remind::take_notice(self, who).await?;
-                let shown = view::progress::progress(catalog, &progress::report(self, who).await?);
+                let shown =
+                    view::progress::progress(catalog, who, &progress::report(self, who).await?);
                 view::review::with_dms_closed(catalog, shown, told)
             }
-            Asked::Help => view::progress::help(catalog),
+            Asked::Help { teacher } => view::progress::help(catalog, who, teacher),
             Asked::Review => {
                 let told = remind::take_notice(self, who).await?;
                 let shown =
@@ -421,11 +424,15 @@ impl Core {
                 lesson,
                 version,
                 section,
+                page,
             } => view::lesson::section(
                 catalog,
                 who,
-                &lesson::section(self, own, &lesson, &version, &section)?,
+                &lesson::section(self, own, &lesson, &version, &section, page)?,
             ),
+            Action::Exercises { lesson } => {
+                view::exercise::list(catalog, who, &exercise::list(self, who, &lesson).await?)
+            }
             Action::Checklist { lesson, version } => view::lesson::checklist(
                 catalog,
                 who,
@@ -490,7 +497,12 @@ impl Core {
                 catalog,
                 &exercise::tick(self, who, interaction, &lesson, &version, &exercise).await?,
             ),
-            Action::ForgetConfirm | Action::ForgetCancel | Action::QuizTick { .. } if !own => {
+            Action::ForgetConfirm
+            | Action::ForgetCancel
+            | Action::QuizTick { .. }
+            | Action::QuizTickAll { .. }
+                if !own =>
+            {
                 return Err(Refusal::NotYourButton.into())
             }
             Action::ReviewAnswer { .. } | Action::ReviewRate { .. } if !own => {
@@ -537,6 +549,7 @@ impl Core {
                 view::account::forgotten(catalog)
             }
             Action::ForgetCancel => view::account::cancelled(catalog),
+            Action::DemoRust { demo } => view::demo::rust(&catalog.demo_texts, &demo),
             Action::QuizStart { lesson, version } => view::quiz::step(
                 catalog,
                 who,
@@ -563,7 +576,13 @@ impl Core {
                 objective,
             } => view::quiz::ticked(
                 catalog,
+                who,
                 &quiz::tick(self, who, interaction, &lesson, &version, &objective).await?,
+            ),
+            Action::QuizTickAll { lesson, version } => view::quiz::ticked_all(
+                catalog,
+                who,
+                &quiz::tick_all(self, who, interaction, &lesson, &version).await?,
             ),
         })
     }

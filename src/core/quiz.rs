@@ -56,7 +56,15 @@ pub struct QuizAt<'a> {
 /// An objective ticked from the results, after the quiz showed mastery.
 #[derive(Debug)]
 pub struct MasteryTicked<'a> {
+    pub lesson: &'a Lesson,
     pub objective: &'a Objective,
+}
+
+/// Every objective ticked at once from the results.
+#[derive(Debug)]
+pub struct MasteryTickedAll<'a> {
+    pub lesson: &'a Lesson,
+    pub objectives: Vec<&'a Objective>,
 }
 
 /// How a server did on each question of a quiz.
@@ -218,7 +226,52 @@ pub async fn tick<'a>(
         .tick(interaction, who.id, &lesson.id, objective, true)
         .await
         .map_err(error::save)?;
-    Ok(MasteryTicked { objective: o })
+    Ok(MasteryTicked {
+        lesson,
+        objective: o,
+    })
+}
+
+/// A click on "Tick all N": every objective the newest finished attempt
+/// showed mastered, ticked in one statement.
+pub async fn tick_all<'a>(
+    core: &'a Core,
+    who: Learner,
+    interaction: u64,
+    lesson_id: &str,
+    version: &str,
+) -> Result<MasteryTickedAll<'a>, CoreError> {
+    let lesson = core
+        .catalog
+        .lesson(lesson_id)
+        .filter(|l| l.version == version)
+        .ok_or_else(|| Refusal::StaleLesson {
+            lesson: lesson_id.to_string(),
+        })?;
+    let Some(quiz) = &lesson.quiz else {
+        return Err(Refusal::UnknownButton.into());
+    };
+    let attempt = core
+        .store
+        .last_finished_attempt(who.id, &lesson.id)
+        .await
+        .map_err(error::save)?
+        .filter(|a| a.version == quiz.version)
+        .ok_or(Refusal::NotMastered)?;
+    let objectives: Vec<&Objective> = lesson
+        .objectives
+        .iter()
+        .filter(|o| mastered(quiz, &attempt, &o.id))
+        .collect();
+    if objectives.is_empty() {
+        return Err(Refusal::NotMastered.into());
+    }
+    let ids: Vec<String> = objectives.iter().map(|o| o.id.clone()).collect();
+    core.store
+        .tick_many(interaction, who.id, &lesson.id, &ids)
+        .await
+        .map_err(error::save)?;
+    Ok(MasteryTickedAll { lesson, objectives })
 }
 
 /// `/quiz-stats <lesson>` for a server (the caller's permission was checked

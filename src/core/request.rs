@@ -13,8 +13,8 @@
 //! [`Request::from_call`] for both.
 
 use serenity::all::{
-    ActionRowComponent, CommandInteraction, ComponentInteraction, Interaction, ModalInteraction,
-    Permissions, ResolvedOption, ResolvedValue,
+    ActionRowComponent, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind,
+    Interaction, ModalInteraction, Permissions, ResolvedOption, ResolvedValue,
 };
 
 use super::button::{Action, ButtonId};
@@ -55,8 +55,9 @@ pub enum Asked {
     Demo(DemoRequest),
     /// `/progress`.
     Progress,
-    /// `/help`.
-    Help,
+    /// `/help`; `teacher` when the caller may use the teachers' commands
+    /// (`/quiz-stats`), which are then listed too.
+    Help { teacher: bool },
     /// `/my-data`.
     MyData,
     /// `/forget-me`.
@@ -502,6 +503,10 @@ impl Request {
                     stats(cmd, &call)?
                 } else if call.name == "author" {
                     author(cmd)?
+                } else if call.name == "help" {
+                    Asked::Help {
+                        teacher: cmd.guild_id.is_some() && can_manage(cmd),
+                    }
                 } else {
                     Request::from_call(&call, &cmd.token, bounds)?
                 };
@@ -559,7 +564,9 @@ impl Request {
                 picture: true,
             }),
             "progress" => Asked::Progress,
-            "help" => Asked::Help,
+            // Only a Discord door knows the caller's permissions (see
+            // `Request::parse`); anywhere else, no teachers' commands.
+            "help" => Asked::Help { teacher: false },
             "my-data" => Asked::MyData,
             "forget-me" => Asked::ForgetMe,
             "review" => Asked::Review,
@@ -580,18 +587,23 @@ impl Request {
 
 /// `/quiz-stats`: in a server, by a member who can manage it. Discord hides
 /// the command from others, but a client can be forged: check again.
-fn stats(cmd: &CommandInteraction, call: &Call) -> Result<Asked, Refusal> {
-    let Some(guild) = cmd.guild_id else {
-        return Err(Refusal::GuildOnly);
-    };
-    let allowed = cmd
-        .member
+/// Whether the caller may manage the server: the permission the teachers'
+/// commands ask for (the interaction carries the member's permissions in
+/// the channel).
+fn can_manage(cmd: &CommandInteraction) -> bool {
+    cmd.member
         .as_ref()
         .and_then(|m| m.permissions)
         .is_some_and(|p| {
             p.contains(Permissions::MANAGE_GUILD) || p.contains(Permissions::ADMINISTRATOR)
-        });
-    if !allowed {
+        })
+}
+
+fn stats(cmd: &CommandInteraction, call: &Call) -> Result<Asked, Refusal> {
+    let Some(guild) = cmd.guild_id else {
+        return Err(Refusal::GuildOnly);
+    };
+    if !can_manage(cmd) {
         return Err(Refusal::Forbidden);
     }
     let lesson = call
@@ -784,9 +796,19 @@ fn parse_exercise_form(who: Learner, modal: &ModalInteraction) -> Result<Asked, 
     }))
 }
 
+/// A button's click, or a pick in one of our select menus: each option's
+/// value is a button id (see `view::select`), so exactly one value is
+/// parsed as that button's click.
 fn parse_click(who: Learner, click: &ComponentInteraction) -> Result<ClickRequest, Refusal> {
-    let button = ButtonId::parse(&click.data.custom_id).map_err(|_| Refusal::UnknownButton)?;
-    // A form's id on a button was not drawn by us.
+    let raw = match &click.data.kind {
+        ComponentInteractionDataKind::StringSelect { values } => match values.as_slice() {
+            [one] => one.as_str(),
+            _ => return Err(Refusal::UnknownButton),
+        },
+        _ => click.data.custom_id.as_str(),
+    };
+    let button = ButtonId::parse(raw).map_err(|_| Refusal::UnknownButton)?;
+    // A form's id on a button (or in a menu) was not drawn by us.
     if matches!(button.action, Action::ExerciseSubmit { .. }) {
         return Err(Refusal::UnknownButton);
     }

@@ -90,6 +90,46 @@ impl Store {
         .await
     }
 
+    /// Ticks several objectives of a lesson at once for a learner (the
+    /// quiz's "Tick all"), unless `interaction` was handled before; one
+    /// statement, so the ticks land together or not at all. Returns how
+    /// many marks changed.
+    pub async fn tick_many(
+        &self,
+        interaction: InteractionId,
+        learner: LearnerId,
+        lesson: &str,
+        objectives: &[String],
+    ) -> Result<u64, StoreError> {
+        let (interaction, learner) = (to_db(interaction), to_db(learner));
+        self.run("saving checklist marks", |mut conn| async move {
+            let done = sqlx::query!(
+                r#"WITH handled AS (
+                       INSERT INTO handled_interactions (id) VALUES ($1)
+                       ON CONFLICT (id) DO NOTHING
+                       RETURNING id
+                   ),
+                   learner AS (
+                       INSERT INTO learners (id) SELECT $2 FROM handled
+                       ON CONFLICT (id) DO NOTHING
+                   )
+                   INSERT INTO checklist_marks (learner_id, lesson_id, objective_id, ticked)
+                   SELECT $2, $3, o, TRUE FROM handled, unnest($4::text[]) AS o
+                   ON CONFLICT (learner_id, lesson_id, objective_id)
+                   DO UPDATE SET ticked = TRUE, updated_at = now()
+                   WHERE NOT checklist_marks.ticked"#,
+                interaction,
+                learner,
+                lesson,
+                objectives
+            )
+            .execute(&mut *conn)
+            .await?;
+            Ok(done.rows_affected())
+        })
+        .await
+    }
+
     /// The objectives a learner has ticked in a lesson, sorted.
     pub async fn ticked(
         &self,

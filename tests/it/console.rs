@@ -263,28 +263,50 @@ async fn a_demo_typed_wrong_is_answered_with_its_usage_and_runs_nothing(pool: Pg
 #[sqlx::test]
 async fn numbers_that_name_no_button_of_the_last_screen_say_which_do(pool: PgPool) {
     let url = url_of(&pool).await;
-    let sections = support::catalog().lesson("async").unwrap().sections.len();
-    // The first section's own button is greyed out; the others, the
-    // checklist and the quiz count.
-    let valid = format!("Type 2–{}, or", sections + 2);
+    let lesson = support::catalog().lesson("async").unwrap().clone();
+    let sections = lesson.sections.len();
+    // "Jump to section…" numbers each section; then Prev (greyed out on the
+    // first page), Next, the checklist, the quiz and the exercises.
+    let prev = sections + 1;
+    let last = sections + 4 + usize::from(!lesson.exercises.is_empty());
+    let valid = format!("Type 1–{sections}, {}–{last}, or", prev + 1);
     let out = console(
         &url,
         "ada",
-        "/lesson async\n99\n0\n-1\n1\n/progress\n2\n/help\n3\n",
+        &format!("/lesson async\n99\n0\n-1\n{prev}\n/help\n3\n"),
     );
     for n in ["99", "0", "-1"] {
         let said = format!("There is no button {n} on screen. {valid}");
         assert!(out.contains(&said), "{said} in {out}");
     }
     assert!(
-        out.contains(&format!("Button 1 is greyed out. {valid}")),
+        out.contains(&format!("Button {prev} is greyed out. {valid}")),
         "{out}"
     );
-    // After /progress and after /help, the lesson's buttons are gone.
+    // After the console's /help, the lesson's buttons are gone.
     assert_eq!(
         out.matches("There are no buttons on screen now.").count(),
-        2,
+        1,
         "{out}"
+    );
+}
+
+#[sqlx::test]
+async fn a_select_menus_options_are_numbered_and_a_number_picks_one(pool: PgPool) {
+    let url = url_of(&pool).await;
+    let lesson = support::catalog().lesson("async").unwrap().clone();
+    let out = console(&url, "ada", "/lesson async\n3\n");
+    assert!(
+        out.contains(&format!(
+            "Jump to section…:  [1] 1. {}",
+            lesson.sections[0].title
+        )),
+        "{out}"
+    );
+    let third = answers(&out).last().copied().unwrap();
+    assert!(
+        third.contains(&format!("## {}", lesson.sections[2].title)),
+        "{third}"
     );
 }
 

@@ -437,6 +437,29 @@ fn a_quiz_whose_right_answer_is_usually_the_longest_is_warned_but_still_loads() 
 }
 
 #[test]
+fn a_code_line_too_wide_for_an_embed_is_warned_with_its_file_and_line_but_still_loads() {
+    let p = Prompts::copy();
+    let long = format!("x = {}", "1 + ".repeat(20));
+    p.edit(
+        "async/01-overview.md",
+        "import asyncio\n",
+        &format!("import asyncio\n{long}\n"),
+    );
+    let line = p.line_of("async/01-overview.md", &long);
+    let want = format!(
+        "{}:{line}: warning: this code line is {} characters",
+        p.path("async/01-overview.md").display(),
+        long.chars().count()
+    );
+    let warnings = p.warnings();
+    assert!(
+        warnings.iter().any(|w| w.starts_with(&want)),
+        "{want} in {warnings:#?}"
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+}
+
+#[test]
 fn a_quiz_overcorrected_to_short_right_answers_is_warned_too() {
     let p = Prompts::copy();
     p.rewrite_choices("python-setup/quiz.toml", |right, text| {

@@ -488,7 +488,7 @@ async fn in_the_console_an_exercise_is_answered_by_typed_lines_and_checked(pool:
     assert!(out.contains("✅ passed (tried 1×)"), "{out}");
     assert!(out.contains("tried 1×, not passed yet"), "{out}");
     assert!(out.contains("exercises passed 1/5"), "{out}");
-    assert!(out.contains("Exercise attempts (2)"), "{out}");
+    assert!(out.contains("🧪 Exercises: "), "{out}");
     assert!(
         out.contains("`keep-failures` 1 tried, 1 passed, `limit` 1 tried, 0 passed"),
         "{out}"

@@ -151,11 +151,20 @@ fn within_limits(response: &Value) -> Result<(), String> {
     for row in rows {
         let items = row["components"].as_array().map_or(&[][..], Vec::as_slice);
         for b in items {
-            let id = b["custom_id"]
+            b["custom_id"]
                 .as_str()
-                .ok_or("a button without custom_id")?;
-            if ButtonId::parse(id).is_err() {
-                return Err(format!("the bot drew a button it cannot parse: {id:?}"));
+                .ok_or("a component without custom_id")?;
+            // A select menu's options are what is clicked: each value is a
+            // button id. A greyed-out button cannot be clicked.
+            let ids: Vec<&str> = match b["options"].as_array() {
+                Some(options) => options.iter().filter_map(|o| o["value"].as_str()).collect(),
+                None if b["disabled"] == true => Vec::new(),
+                None => b["custom_id"].as_str().into_iter().collect(),
+            };
+            for id in ids {
+                if ButtonId::parse(id).is_err() {
+                    return Err(format!("the bot drew a button it cannot parse: {id:?}"));
+                }
             }
         }
     }
@@ -345,11 +354,16 @@ fn version() -> impl Strategy<Value = String> {
 /// Every action, with fields anywhere in their valid ranges.
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
-        (ident(), version(), ident()).prop_map(|(lesson, version, section)| Action::Section {
-            lesson,
-            version,
-            section
+        (ident(), version(), ident(), any::<u8>()).prop_map(|(lesson, version, section, page)| {
+            Action::Section {
+                lesson,
+                version,
+                section,
+                page,
+            }
         }),
+        ident().prop_map(|lesson| Action::Exercises { lesson }),
+        (ident(), version()).prop_map(|(lesson, version)| Action::QuizTickAll { lesson, version }),
         (ident(), version()).prop_map(|(lesson, version)| Action::Checklist { lesson, version }),
         (ident(), version(), ident(), any::<bool>()).prop_map(
             |(lesson, version, objective, ticked)| Action::Tick {
@@ -398,11 +412,14 @@ fn real_ids(catalog: &Catalog, owner: u64) -> Vec<String> {
             version: version.clone(),
         }];
         for s in &l.sections {
-            actions.push(Action::Section {
-                lesson: lesson.clone(),
-                version: version.clone(),
-                section: s.id.clone(),
-            });
+            for page in 0..s.pages().len() {
+                actions.push(Action::Section {
+                    lesson: lesson.clone(),
+                    version: version.clone(),
+                    section: s.id.clone(),
+                    page: page as u8,
+                });
+            }
         }
         for o in &l.objectives {
             for ticked in [true, false] {

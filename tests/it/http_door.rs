@@ -196,28 +196,40 @@ async fn lesson_section_checklist_tick_autocomplete_and_progress(pool: PgPool) {
     assert_eq!(call.body, core_answer(&door.core, &open).await);
     assert_eq!(call.callback_type(), Some(4));
     assert!(call.is_ephemeral());
-    assert_eq!(
-        call.message()["embeds"][0]["title"],
-        lesson.sections[0].title.as_str()
-    );
-    let sections = id_with_prefix(call.message(), "sec:");
+    let pages = lesson.sections[0].pages().len();
+    let title = if pages > 1 {
+        format!("{} (1/{pages})", lesson.sections[0].title)
+    } else {
+        lesson.sections[0].title.clone()
+    };
+    assert_eq!(call.message()["embeds"][0]["title"], title.as_str());
+    // "Jump to section…" holds a button id for every section.
+    let sections: Vec<String> = call.message()["components"][0]["components"][0]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(sections.len(), lesson.sections.len());
     assert_eq!(id_with_prefix(call.message(), "chk:").len(), 1);
 
-    // A section button updates that message in place.
+    // A pick in "Jump to section…" updates that message in place.
     let o2 = o.next();
-    let click = button_click(
+    let menu = call.message()["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let click = select_choice(
         &o2,
-        &sections[1],
+        &menu,
+        &[&sections[1]],
         door.fake.original_message(&o.token).unwrap(),
     );
     let call = door.deliver(&click).await;
     assert_eq!(call.body, core_answer(&door.core, &click).await);
     assert_eq!(call.callback_type(), Some(7));
-    assert_eq!(
-        call.message()["embeds"][0]["title"],
-        lesson.sections[1].title.as_str()
-    );
+    let title = call.message()["embeds"][0]["title"].as_str().unwrap();
+    assert!(title.starts_with(&lesson.sections[1].title), "{title}");
 
     // The checklist, then a tick: saved in Postgres.
     let o3 = o2.next();

@@ -43,4 +43,5 @@ mod reminders;
 mod review_flow;
 mod run_flow;
 mod scenarios;
+mod screens;
 mod store;

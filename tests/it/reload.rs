@@ -41,7 +41,7 @@ fn write_version(dir: &Path, v: usize) {
 /// The version a `/lesson async` answer shows in its title and in its
 /// section, which must agree.
 fn version_of(answer: &str) -> usize {
-    let title: usize = between(answer, "Async v", "*");
+    let title: usize = between(answer, "Async v", "\n");
     let section: usize = between(answer, "**Version ", ":**");
     assert_eq!(
         title, section,

@@ -79,11 +79,7 @@ fn choice(core: &Core, r: &Value, right: bool) -> String {
             .text
             .clone()
     };
-    buttons(r)
-        .into_iter()
-        .find(|b| b.1 == want && !b.0.starts_with("done:"))
-        .unwrap_or_else(|| panic!("no choice {want:?} in {r:#}"))
-        .0
+    choice_button(r, &want)
 }
 
 /// Plays the whole quiz, right or wrong per question index.

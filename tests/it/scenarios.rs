@@ -39,16 +39,29 @@ fn assert_in_place<D: Door>(seen: &Seen) {
     assert_ne!(seen.in_place, Some(false), "{}: {seen:#?}", D::NAME);
 }
 
-/// The tick button of objective `n` (from 1): Discord labels it `1. Explain
-/// …`, the console only `1.` (its checklist lists each objective once,
-/// above the buttons). Panics with what was shown if there is none.
+/// The tick button of objective `n` (from 1): Discord labels it with its
+/// state's mark and number (`⬜ 1`, `✅ 1`), the console with the number
+/// only (its checklist lists each objective once, above the buttons).
+/// Panics with what was shown if there is none.
 fn tick_button(seen: &Seen, n: usize) -> Button {
-    let number = format!("{n}.");
+    let number = n.to_string();
     seen.buttons
         .iter()
-        .find(|b| b.label == number || b.label.starts_with(&format!("{number} ")))
+        .find(|b| b.label == number || b.label.ends_with(&format!(" {number}")))
         .unwrap_or_else(|| panic!("no tick button {n} in {seen:#?}"))
         .clone()
+}
+
+/// The letter of the choice whose text is `choice`: the question lists its
+/// choices lettered (`**B.** text`) and its buttons carry the letters.
+fn letter_of(seen: &Seen, choice: &str) -> String {
+    seen.text
+        .lines()
+        .find_map(|l| {
+            let (letter, text) = l.strip_prefix("**")?.split_once(".** ")?;
+            (text == choice).then(|| letter.to_string())
+        })
+        .unwrap_or_else(|| panic!("no choice {choice:?} in {seen:#?}"))
 }
 
 /// Clicks the tick button of objective `n` on the last message.
@@ -62,35 +75,40 @@ async fn open_checklist<D: Door>(door: &mut D, lesson: &str) -> Seen {
     door.click(texts.button_checklist.as_str()).await
 }
 
-async fn opening_a_lesson_shows_its_first_section_and_a_button_for_every_section<D: Door>(
-    pool: PgPool,
-) {
+async fn opening_a_lesson_shows_its_first_page_and_every_section_to_jump_to<D: Door>(pool: PgPool) {
     let lesson = lesson("async");
     let texts = support::catalog().texts;
     let mut door = D::open(&pool, "ada").await;
     let seen = door.command("lesson", &[("lesson", "async")]).await;
     assert_private::<D>(&seen);
+    assert!(seen.shows(&lesson.title), "{seen:#?}");
     assert!(seen.shows(&lesson.sections[0].title), "{seen:#?}");
-    assert!(seen.shows(&lesson.summary), "{seen:#?}");
+    assert!(seen.shows(&lesson.sections[0].pages()[0]), "{seen:#?}");
+    // "Jump to section…" offers every section; Prev is greyed out.
     for s in &lesson.sections {
-        assert!(seen.button(&s.title).is_some(), "no button for {}", s.id);
+        assert!(seen.button(&s.title).is_some(), "no way to {}", s.id);
     }
+    let prev = seen.button(texts.button_prev.as_str()).unwrap();
+    assert_eq!(prev.mark, Mark::Disabled, "{seen:#?}");
     assert!(seen.button(texts.button_checklist.as_str()).is_some());
     door.close().await;
 }
 
-async fn a_section_button_shows_that_section_in_place<D: Door>(pool: PgPool) {
+async fn a_section_picked_from_the_menu_shows_in_place<D: Door>(pool: PgPool) {
     let lesson = lesson("async");
+    let texts = support::catalog().texts;
     let mut door = D::open(&pool, "ada").await;
     door.command("lesson", &[("lesson", "async")]).await;
     let seen = door.click(&lesson.sections[2].title).await;
     assert_in_place::<D>(&seen);
     assert!(seen.shows(&lesson.sections[2].title), "{seen:#?}");
-    // The section on screen is the one button greyed out.
-    let shown = seen.button(&lesson.sections[2].title).unwrap();
-    assert_eq!(shown.mark, Mark::Disabled, "{seen:#?}");
+    assert!(seen.shows(&lesson.sections[2].pages()[0]), "{seen:#?}");
+    // Past the first page nothing is greyed out; Prev goes back.
     let greyed = seen.buttons.iter().filter(|b| b.mark == Mark::Disabled);
-    assert_eq!(greyed.count(), 1, "{seen:#?}");
+    assert_eq!(greyed.count(), 0, "{seen:#?}");
+    let back = door.click(texts.button_prev.as_str()).await;
+    let before = lesson.sections[1].pages();
+    assert!(back.shows(before.last().unwrap()), "{back:#?}");
     door.close().await;
 }
 
@@ -190,7 +208,8 @@ async fn a_quiz_played_all_right_scores_every_answer<D: Door>(pool: PgPool) {
     for (i, question) in quiz.questions.iter().enumerate() {
         let title = format!("Question {} of {count}", i + 1);
         assert!(seen.shows(&title), "{title} in {seen:#?}");
-        seen = door.click(&question.right_choice().text).await;
+        let letter = letter_of(&seen, &question.right_choice().text);
+        seen = door.click(&letter).await;
         assert_in_place::<D>(&seen);
         assert!(seen.shows("Right!"), "{seen:#?}");
         let next = if seen.button(texts.button_next.as_str()).is_some() {
@@ -223,8 +242,8 @@ async fn a_due_review_is_answered_rated_and_scheduled_in_days<D: Door>(pool: PgP
     assert!(seen.shows("no review cards yet"), "{seen:#?}");
     // The first answer to a question makes it a card, due days from now.
     let q = &quiz.questions[0];
-    door.command("quiz", &[("lesson", "python-setup")]).await;
-    let seen = door.click(&q.right_choice().text).await;
+    let seen = door.command("quiz", &[("lesson", "python-setup")]).await;
+    let seen = door.click(&letter_of(&seen, &q.right_choice().text)).await;
     assert!(seen.shows("Right!"), "{seen:#?}");
     let seen = door.command("review", &[]).await;
     assert!(seen.shows("Your next review is due in "), "{seen:#?}");
@@ -238,7 +257,7 @@ async fn a_due_review_is_answered_rated_and_scheduled_in_days<D: Door>(pool: PgP
     assert_private::<D>(&seen);
     assert!(seen.shows(&q.prompt), "{seen:#?}");
     assert!(seen.shows("1 due now"), "{seen:#?}");
-    let seen = door.click(&q.right_choice().text).await;
+    let seen = door.click(&letter_of(&seen, &q.right_choice().text)).await;
     assert_in_place::<D>(&seen);
     assert!(seen.shows("How hard was it to remember?"), "{seen:#?}");
     let seen = door.click(rt.button_good.as_str()).await;
@@ -277,8 +296,8 @@ macro_rules! through_every_door {
 }
 
 through_every_door!(
-    opening_a_lesson_shows_its_first_section_and_a_button_for_every_section,
-    a_section_button_shows_that_section_in_place,
+    opening_a_lesson_shows_its_first_page_and_every_section_to_jump_to,
+    a_section_picked_from_the_menu_shows_in_place,
     the_checklist_lists_every_objective_open,
     ticking_objectives_turns_them_green_and_completing_all_says_so,
     ticks_survive_a_restart_of_the_door,

@@ -7,7 +7,7 @@ pub use tutorbot_testkit::{
     catalog, core, fake_discord, fixtures, load, process, prompts_dir, round_trips, tcp_proxy,
 };
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use serenity::all::Interaction;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -57,6 +57,17 @@ impl Learner {
     pub fn click(&self, custom_id: &str) -> Interaction {
         wire::component(&self.user, custom_id, self.next()).expect("valid click payload")
     }
+
+    /// A pick of `values` in the select menu `custom_id`, as Discord sends
+    /// it (a string select, component type 3).
+    pub fn pick(&self, custom_id: &str, values: &[&str]) -> Interaction {
+        let click = self.click(custom_id);
+        let mut v = serde_json::to_value(&click).expect("interactions serialize");
+        // Serenity writes the interaction without its kind: a component's is 3.
+        v["type"] = json!(3);
+        v["data"] = json!({"custom_id": custom_id, "component_type": 3, "values": values});
+        serde_json::from_value(v).expect("valid select payload")
+    }
 }
 
 /// Calls the core and returns the answer as Discord would receive it.
@@ -82,7 +93,9 @@ pub fn assert_mentions_none(response: &Value) {
     }
 }
 
-/// Every button (custom_id, label, style) in a response's data.
+/// Every button (custom_id, label, style) in a response's data. A select
+/// menu's options count as buttons, as the console draws them: each
+/// option's value is the button id it stands for (style 2).
 pub fn buttons(response: &Value) -> Vec<(String, String, u64)> {
     let data = response.get("data").unwrap_or(response);
     data["components"]
@@ -90,6 +103,13 @@ pub fn buttons(response: &Value) -> Vec<(String, String, u64)> {
         .into_iter()
         .flatten()
         .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .flat_map(|b| match b["options"].as_array() {
+            Some(options) => options
+                .iter()
+                .map(|o| json!({"custom_id": o["value"], "label": o["label"], "style": 2}))
+                .collect(),
+            None => vec![b],
+        })
         .filter_map(|b| {
             Some((
                 b["custom_id"].as_str()?.to_string(),
@@ -98,6 +118,26 @@ pub fn buttons(response: &Value) -> Vec<(String, String, u64)> {
             ))
         })
         .collect()
+}
+
+/// The button of a quiz or review choice, found by the choice's text: the
+/// embed letters each choice (`**B.** text`) and the button carries the
+/// letter.
+pub fn choice_button(response: &Value, choice: &str) -> String {
+    let shown = text(response);
+    let letter = shown
+        .lines()
+        .find_map(|l| {
+            let rest = l.strip_prefix("**")?;
+            let (letter, text) = rest.split_once(".** ")?;
+            (text == choice).then(|| letter.to_string())
+        })
+        .unwrap_or_else(|| panic!("no choice {choice:?} in {shown}"));
+    buttons(response)
+        .into_iter()
+        .find(|(id, label, _)| *label == letter && !id.starts_with("done:"))
+        .unwrap_or_else(|| panic!("no button {letter} in {response:#}"))
+        .0
 }
 
 /// The custom_id of the first button whose label contains `label`.
@@ -118,6 +158,10 @@ pub fn text(response: &Value) -> String {
         out.push('\n');
     }
     for e in data["embeds"].as_array().into_iter().flatten() {
+        if let Some(a) = e["author"]["name"].as_str() {
+            out.push_str(a);
+            out.push('\n');
+        }
         for key in ["title", "description"] {
             if let Some(t) = e[key].as_str() {
                 out.push_str(t);

@@ -1,5 +1,6 @@
 //! `/my-data` and `/forget-me`.
 
+use chrono::{DateTime, Utc};
 use serenity::all::{ButtonStyle, CreateEmbed, CreateInteractionResponse};
 
 use super::{button, id, notice, notice_with, truncate, COLOUR};
@@ -9,10 +10,10 @@ use crate::core::limits;
 use crate::core::request::Learner;
 use crate::store::LearnerData;
 
-/// How many rows of each kind `/my-data` lists before summarising the rest.
-const LIST_MAX: usize = 15;
-
-/// `/my-data`: everything stored about the learner.
+/// `/my-data`: everything stored about the learner, grouped by lesson (a
+/// line a kind of record, with its count and newest date), then what is not
+/// about one lesson (demos, review cards, the reminder). Kinds with nothing
+/// stored are left out.
 pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInteractionResponse {
     let texts = &catalog.texts;
     if !data.known {
@@ -25,59 +26,15 @@ pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInt
     let mut out = vec![texts
         .my_data_intro
         .fill(&[("id", &who.id), ("since", &since)])];
-    let more = |n: usize| texts.my_data_more.fill(&[("count", &n)]);
-
-    out.push(texts.my_data_marks.fill(&[("count", &data.marks.len())]));
-    for m in data.marks.iter().take(LIST_MAX) {
-        out.push(texts.my_data_mark_line.fill(&[
-            ("lesson", &m.lesson_id),
-            ("objective", &m.objective_id),
-            (
-                "state",
-                if m.ticked {
-                    &texts.word_ticked
-                } else {
-                    &texts.word_unticked
-                },
-            ),
-            ("date", &m.updated_at.format("%Y-%m-%d %H:%M")),
-        ]));
+    for group in by_lesson(catalog, data) {
+        out.push(String::new());
+        out.push(group.heading);
+        out.extend(group.lines);
     }
-    if data.marks.len() > LIST_MAX {
-        out.push(more(data.marks.len() - LIST_MAX));
+    out.push(String::new());
+    if let Some(line) = demos_line(catalog, data) {
+        out.push(line);
     }
-    out.push(
-        texts
-            .my_data_attempts
-            .fill(&[("count", &data.attempts.len())]),
-    );
-    for a in data.attempts.iter().take(LIST_MAX) {
-        out.push(texts.my_data_attempt_line.fill(&[
-            ("lesson", &a.lesson_id),
-            ("right", &a.right),
-            ("answered", &a.answered),
-            ("date", &a.started_at.format("%Y-%m-%d %H:%M")),
-        ]));
-    }
-    if data.attempts.len() > LIST_MAX {
-        out.push(more(data.attempts.len() - LIST_MAX));
-    }
-    out.push(
-        texts
-            .my_data_demos
-            .fill(&[("count", &data.demo_runs.len())]),
-    );
-    for d in data.demo_runs.iter().take(LIST_MAX) {
-        out.push(texts.my_data_demo_line.fill(&[
-            ("demo", &d.demo),
-            ("n", &d.n),
-            ("date", &d.started_at.format("%Y-%m-%d %H:%M")),
-        ]));
-    }
-    if data.demo_runs.len() > LIST_MAX {
-        out.push(more(data.demo_runs.len() - LIST_MAX));
-    }
-    out.extend(exercise_lines(catalog, data));
     let rt = &catalog.review_texts;
     out.push(
         rt.my_data_cards
@@ -102,46 +59,152 @@ pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInt
     CreateInteractionResponse::Message(super::message().embed(embed).ephemeral(true))
 }
 
-/// The exercise attempts: a heading, then one compact line a lesson (each
-/// exercise's tries and passes, and the newest date; never the code).
-fn exercise_lines(catalog: &Catalog, data: &LearnerData) -> Vec<String> {
+/// One lesson's part of `/my-data`: a heading and a line a kind of record.
+struct Group {
+    heading: String,
+    lines: Vec<String>,
+}
+
+/// The lessons the learner has records in: the catalog's order first, then
+/// lessons no longer served (their records are still shown), by id. Each
+/// kind of record adds its line here.
+fn by_lesson(catalog: &Catalog, data: &LearnerData) -> Vec<Group> {
+    let texts = &catalog.texts;
+    let mut ids: Vec<&str> = data
+        .marks
+        .iter()
+        .map(|m| m.lesson_id.as_str())
+        .chain(data.attempts.iter().map(|a| a.lesson_id.as_str()))
+        .chain(data.exercises.iter().map(|e| e.lesson_id.as_str()))
+        .collect();
+    let order = |id: &str| {
+        let at = catalog.lessons().iter().position(|l| l.id == id);
+        (at.unwrap_or(usize::MAX), id.to_string())
+    };
+    ids.sort_by_key(|id| order(id));
+    ids.dedup();
+    ids.into_iter()
+        .map(|lesson| {
+            let heading = match catalog.lesson(lesson) {
+                Some(l) => texts
+                    .my_data_lesson
+                    .fill(&[("lesson", &lesson), ("title", &l.title)]),
+                None => texts.my_data_lesson_gone.fill(&[("lesson", &lesson)]),
+            };
+            let lines = [
+                marks_line(catalog, data, lesson),
+                attempts_line(catalog, data, lesson),
+                exercises_line(catalog, data, lesson),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            Group { heading, lines }
+        })
+        .filter(|g: &Group| !g.lines.is_empty())
+        .collect()
+}
+
+fn date(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// "Checklist: 5 ticked, 1 unticked · newest 2026-11-26 14:03 UTC".
+fn marks_line(catalog: &Catalog, data: &LearnerData, lesson: &str) -> Option<String> {
+    let texts = &catalog.texts;
+    let marks: Vec<_> = data
+        .marks
+        .iter()
+        .filter(|m| m.lesson_id == lesson)
+        .collect();
+    let newest = marks.iter().map(|m| m.updated_at).max()?;
+    let ticked = marks.iter().filter(|m| m.ticked).count();
+    let counts = [
+        (ticked, &texts.my_data_ticked),
+        (marks.len() - ticked, &texts.my_data_unticked),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, t)| t.fill(&[("count", &n)]))
+    .collect::<Vec<_>>()
+    .join(", ");
+    Some(
+        texts
+            .my_data_marks_line
+            .fill(&[("counts", &counts), ("date", &date(newest))]),
+    )
+}
+
+/// "Quiz: 2 attempts, best 7 of 7 · newest …"; attempts with no answer
+/// are left out, as there is nothing in them to show.
+fn attempts_line(catalog: &Catalog, data: &LearnerData, lesson: &str) -> Option<String> {
+    let texts = &catalog.texts;
+    let attempts: Vec<_> = data
+        .attempts
+        .iter()
+        .filter(|a| a.lesson_id == lesson && a.answered > 0)
+        .collect();
+    let newest = attempts.iter().map(|a| a.started_at).max()?;
+    let best = attempts.iter().max_by_key(|a| (a.right, a.answered))?;
+    let count = match attempts.len() {
+        1 => texts.my_data_attempts_one.as_str().to_string(),
+        n => texts.my_data_attempts_many.fill(&[("count", &n)]),
+    };
+    Some(texts.my_data_attempts_line.fill(&[
+        ("attempts", &count),
+        ("right", &best.right),
+        ("answered", &best.answered),
+        ("date", &date(newest)),
+    ]))
+}
+
+/// "🧪 Exercises: `gather` 2 tried, 1 passed, … · newest …" (never the code).
+fn exercises_line(catalog: &Catalog, data: &LearnerData, lesson: &str) -> Option<String> {
     let t = &catalog.lab_texts;
-    let tries: i64 = data.exercises.iter().map(|e| e.tries).sum();
-    let mut out = vec![t.my_data_exercises.fill(&[("count", &tries)])];
-    let mut lessons: Vec<&str> = data
+    let mine: Vec<_> = data
         .exercises
         .iter()
-        .map(|e| e.lesson_id.as_str())
+        .filter(|e| e.lesson_id == lesson)
         .collect();
-    lessons.dedup();
-    for lesson in lessons.into_iter().take(LIST_MAX) {
-        let mine: Vec<_> = data
-            .exercises
-            .iter()
-            .filter(|e| e.lesson_id == lesson)
-            .collect();
-        let items = mine
-            .iter()
-            .map(|e| {
-                t.my_data_exercise_item.fill(&[
-                    ("exercise", &e.exercise_id),
-                    ("tries", &e.tries),
-                    ("passes", &e.passes),
-                ])
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let newest = mine.iter().map(|e| e.newest).max();
-        out.push(t.my_data_exercise_lesson.fill(&[
-            ("lesson", &lesson),
-            ("exercises", &items),
-            (
-                "date",
-                &newest.map_or_else(String::new, |d| d.format("%Y-%m-%d %H:%M").to_string()),
-            ),
-        ]));
+    let newest = mine.iter().map(|e| e.newest).max()?;
+    let items = mine
+        .iter()
+        .map(|e| {
+            t.my_data_exercise_item.fill(&[
+                ("exercise", &e.exercise_id),
+                ("tries", &e.tries),
+                ("passes", &e.passes),
+            ])
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(
+        t.my_data_exercise_lesson
+            .fill(&[("exercises", &items), ("date", &date(newest))]),
+    )
+}
+
+/// "Demos: 3 runs (gather ×2, blocking ×1) · newest …".
+fn demos_line(catalog: &Catalog, data: &LearnerData) -> Option<String> {
+    let texts = &catalog.texts;
+    let newest = data.demo_runs.iter().map(|d| d.started_at).max()?;
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for d in &data.demo_runs {
+        match kinds.iter_mut().find(|(k, _)| *k == d.demo) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((&d.demo, 1)),
+        }
     }
-    out
+    let kinds = kinds
+        .iter()
+        .map(|(k, n)| texts.my_data_demo_kind.fill(&[("demo", k), ("count", n)]))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(texts.my_data_demos_line.fill(&[
+        ("count", &data.demo_runs.len()),
+        ("kinds", &kinds),
+        ("date", &date(newest)),
+    ]))
 }
 
 /// `/forget-me`: asks first, with a confirm and a cancel button.

@@ -202,7 +202,14 @@ pub fn preview(
     let t = &catalog.author_texts;
     let mut embeds = Vec::new();
     if let Some(first) = lessons.first() {
-        embeds.push(super::lesson::section_embed(catalog, &first.lesson, 0));
+        let pages = first.lesson.sections[0].pages();
+        embeds.push(super::lesson::section_embed(
+            catalog,
+            &first.lesson,
+            0,
+            0,
+            &pages,
+        ));
     }
     let lines: Vec<String> = lessons
         .iter()

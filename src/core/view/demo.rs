@@ -1,16 +1,24 @@
-//! The demo's views: its progress line, and the result with its timelines
-//! (as text in the embed, for the console and screen readers, and, in
-//! Discord, as a picture attached to the result and shown as its image).
+//! The demo's views: its progress line, and the result with its timelines.
+//!
+//! The result leads with what the learner is learning: what happened, the
+//! timelines (as text in the embed, for the console and screen readers,
+//! and, in Discord, as a picture attached to the result and shown as its
+//! image), and the Python. The Rust the bot really ran is one click away
+//! ("Show the Rust"), so it never competes with the Python on screen.
 
 use std::time::Duration;
 
-use serenity::all::{CreateAttachment, CreateEmbed, CreateEmbedFooter, EditInteractionResponse};
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateAttachment, CreateEmbed, CreateEmbedFooter,
+    CreateInteractionResponse, EditInteractionResponse,
+};
 
 use super::{truncate, COLOUR};
 use crate::content::DemoTexts;
+use crate::core::button::Action;
 use crate::core::demo::Report;
 use crate::core::limits;
-use crate::core::request::DemoKind;
+use crate::core::request::{DemoKind, Learner};
 use crate::demo::{self as engine, ChartOptions, Progress, Run, RunKind};
 
 /// Rows of a chart: keeps two charts and the code inside one embed.
@@ -30,24 +38,50 @@ pub fn progress(t: &DemoTexts, kind: DemoKind, p: Progress) -> EditInteractionRe
 /// points at it (`attachment://demo.png`).
 pub const PICTURE: &str = "demo.png";
 
-/// The last edit of a demo that ran: the result replaces the progress line.
-/// With a `picture` (a PNG from [`super::demo_picture::picture`]), the edit
+/// The last edit of a demo that ran: the result replaces the progress line,
+/// with the Rust the bot ran one click away ("Show the Rust"). With a
+/// `picture` (a PNG from [`super::demo_picture::picture`]), the edit
 /// attaches it and the embed shows it as its image.
 pub fn finished(
     t: &DemoTexts,
+    who: Learner,
     kind: DemoKind,
     delay: u64,
     report: &Report,
     picture: Option<Vec<u8>>,
 ) -> EditInteractionResponse {
+    let show_rust = Action::DemoRust {
+        demo: kind.name().to_string(),
+    };
     let embed = result(t, kind, delay, report);
+    let edit = super::edit()
+        .content("")
+        .components(vec![CreateActionRow::Buttons(vec![super::button(
+            super::id(who, show_rust),
+            t.button_show_rust.as_str(),
+            ButtonStyle::Secondary,
+        )])]);
     match picture {
-        Some(png) => super::edit()
-            .content("")
+        Some(png) => edit
             .embed(embed.image(format!("attachment://{PICTURE}")))
             .new_attachment(CreateAttachment::bytes(png, PICTURE)),
-        None => super::edit().content("").embed(embed),
+        None => edit.embed(embed),
     }
+}
+
+/// "Show the Rust": the Rust behind a demo, for whoever clicks (it is the
+/// same for everyone, so anyone's click on the message is answered).
+pub fn rust(t: &DemoTexts, demo: &str) -> CreateInteractionResponse {
+    let rust = match demo {
+        "gather" => &t.gather_rust,
+        "blocking" => &t.blocking_rust,
+        "errors" => &t.errors_rust,
+        "timeout" => &t.timeout_rust,
+        "limit" => &t.limit_rust,
+        "taskgroup" => &t.taskgroup_rust,
+        _ => return super::notice(t.unavailable.as_str()),
+    };
+    super::notice(&t.rust_shown.fill(&[("code", &rust.as_str())]))
 }
 
 /// The last edit of a demo that could not run: busy (try again soon) or failed.
@@ -106,7 +140,7 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
         max_rows: CHART_ROWS,
         ..ChartOptions::default()
     };
-    let (explain, result, python, rust) = match report {
+    let (explain, result, python) = match report {
         Report::Gather(r) => (
             t.gather_explain.fill(&[("n", &r.n), ("delay", &delay)]),
             t.gather_result.fill(&[
@@ -116,7 +150,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
                 ("n", &r.n),
             ]),
             &t.gather_python,
-            &t.gather_rust,
         ),
         Report::Blocking(r) => (
             t.blocking_explain.fill(&[("n", &r.n)]),
@@ -127,7 +160,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
                 ("n", &r.n),
             ]),
             &t.blocking_python,
-            &t.blocking_rust,
         ),
         Report::Errors(r) => (
             t.errors_explain.as_str().to_string(),
@@ -140,7 +172,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
                 ("collected", &ms(r.collected.wall)),
             ]),
             &t.errors_python,
-            &t.errors_rust,
         ),
         Report::Timeout(r) => (
             t.timeout_explain
@@ -152,7 +183,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
             }
             .fill(&[("elapsed", &ms(r.elapsed)), ("limit", &r.limit_ms)]),
             &t.timeout_python,
-            &t.timeout_rust,
         ),
         Report::Limit(r) => (
             t.limit_explain.fill(&[("k", &r.k)]),
@@ -165,7 +195,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
                 ("delay", &r.delay_ms),
             ]),
             &t.limit_python,
-            &t.limit_rust,
         ),
         Report::TaskGroup(r) => (
             t.taskgroup_explain
@@ -178,7 +207,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
                 ("cancelled", &r.group.cancelled_count()),
             ]),
             &t.taskgroup_python,
-            &t.taskgroup_rust,
         ),
     };
     let mut description = vec![explain, String::new(), result];
@@ -197,7 +225,6 @@ fn result(t: &DemoTexts, kind: DemoKind, delay: u64, report: &Report) -> CreateE
             limits::EMBED_DESCRIPTION_MAX,
         ))
         .field(t.field_python.as_str(), python.as_str(), false)
-        .field(t.field_rust.as_str(), rust.as_str(), false)
         .footer(CreateEmbedFooter::new(t.footer.fill(&[("delay", &delay)])))
         .colour(COLOUR)
 }

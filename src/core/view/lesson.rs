@@ -1,4 +1,11 @@
-//! The lesson's views: a section with its buttons, and the checklist.
+//! The lesson's views: a page of a section with its navigation, and the
+//! checklist.
+//!
+//! A lesson page never carries more than three rows, whatever the number of
+//! sections: a "Jump to section…" menu (a select whose options are section
+//! buttons), Prev / Next through every page in reading order, and the main
+//! row (checklist, quiz, exercises). Buttons carry short fixed labels, never
+//! a title cut to fit.
 
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAutocompleteResponse, CreateButton, CreateEmbed,
@@ -6,7 +13,8 @@ use serenity::all::{
 };
 
 use super::{
-    bar, button, id, quiz_start_id, rows, section_id, show, truncate, COLOUR, COLOUR_DONE, ROWS_MAX,
+    bar, button, id, page_id, quiz_start_id, rows, section_id, select, show, truncate, Pick,
+    COLOUR, COLOUR_DONE, ROWS_MAX,
 };
 use crate::content::{Catalog, Lesson};
 use crate::core::button::Action;
@@ -15,7 +23,8 @@ use crate::core::lesson::SectionShown;
 use crate::core::limits;
 use crate::core::request::Learner;
 
-/// The row under every lesson view: checklist (or back to reading), quiz.
+/// The main row under every lesson view: the checklist (or back to
+/// reading), the quiz, and the exercises when the lesson has any.
 fn action_row(catalog: &Catalog, who: Learner, lesson: &Lesson, back: bool) -> CreateActionRow {
     let texts = &catalog.texts;
     let mut buttons: Vec<CreateButton> = Vec::new();
@@ -43,59 +52,131 @@ fn action_row(catalog: &Catalog, who: Learner, lesson: &Lesson, back: bool) -> C
             ButtonStyle::Primary,
         ));
     }
+    if !lesson.exercises.is_empty() {
+        let exercises = Action::Exercises {
+            lesson: lesson.id.clone(),
+        };
+        buttons.push(button(
+            id(who, exercises),
+            texts.button_exercises.as_str(),
+            ButtonStyle::Secondary,
+        ));
+    }
     CreateActionRow::Buttons(buttons)
 }
 
-/// Section `index` of a lesson as a learner reads it (also what a
-/// teacher's preview shows, `view::author`).
-pub fn section_embed(catalog: &Catalog, lesson: &Lesson, index: usize) -> CreateEmbed {
+/// Page `page` of section `index` (whose pages are `pages`) as a learner
+/// reads it; also what a teacher's preview shows (`view::author`).
+pub fn section_embed(
+    catalog: &Catalog,
+    lesson: &Lesson,
+    index: usize,
+    page: usize,
+    pages: &[String],
+) -> CreateEmbed {
+    let texts = &catalog.texts;
     let section = &lesson.sections[index];
+    let title = if pages.len() > 1 {
+        texts.section_title_paged.fill(&[
+            ("title", &section.title),
+            ("page", &(page + 1)),
+            ("pages", &pages.len()),
+        ])
+    } else {
+        section.title.clone()
+    };
+    let footer = texts.lesson_footer.fill(&[
+        ("index", &(index + 1)),
+        ("count", &lesson.sections.len()),
+        ("lesson", &lesson.id),
+    ]);
+    let body = pages.get(page).map_or("", String::as_str);
     CreateEmbed::new()
         .author(CreateEmbedAuthor::new(&lesson.title))
-        .title(&section.title)
-        .description(&section.body)
+        .title(title)
+        .description(truncate(body, limits::EMBED_DESCRIPTION_MAX))
         .colour(COLOUR)
-        .footer(CreateEmbedFooter::new(catalog.texts.lesson_footer.fill(&[
-            ("index", &(index + 1)),
-            ("count", &lesson.sections.len()),
-            ("lesson", &lesson.id),
-        ])))
+        .footer(CreateEmbedFooter::new(footer))
 }
 
-/// One section, with a button for every section and the action row.
+/// One page of a section, under at most three rows whatever the number of
+/// sections: "Jump to section…", Prev / Next, and the main row. The
+/// lesson's title is said once, in the embed's author line.
 pub fn section(catalog: &Catalog, who: Learner, shown: &SectionShown) -> CreateInteractionResponse {
-    let texts = &catalog.texts;
     let SectionShown {
         lesson,
         index,
+        page,
+        ref pages,
         in_place,
     } = *shown;
-    let embed = section_embed(catalog, lesson, index);
-    let buttons = lesson
+    let embed = section_embed(catalog, lesson, index, page, pages);
+    let mut rows = Vec::new();
+    if lesson.sections.len() > 1 {
+        rows.push(jump(catalog, who, lesson, index));
+    }
+    rows.push(prev_next(catalog, who, lesson, index, page, pages.len()));
+    rows.push(action_row(catalog, who, lesson, false));
+    show(in_place, None, embed, rows)
+}
+
+/// "Jump to section…": one option a section, the current one marked.
+fn jump(catalog: &Catalog, who: Learner, lesson: &Lesson, index: usize) -> CreateActionRow {
+    let texts = &catalog.texts;
+    let picks = lesson
         .sections
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            let style = if i == index {
-                ButtonStyle::Primary
-            } else {
-                ButtonStyle::Secondary
-            };
-            button(section_id(who, lesson, i), &s.title, style).disabled(i == index)
+        .map(|(i, s)| Pick {
+            label: texts
+                .jump_option
+                .fill(&[("number", &(i + 1)), ("title", &s.title)]),
+            id: section_id(who, lesson, i),
+            description: (i == index).then(|| texts.jump_here.as_str().to_string()),
         })
         .collect();
-    let mut rows = rows(buttons);
-    rows.truncate(ROWS_MAX - 1);
-    rows.push(action_row(catalog, who, lesson, false));
-    let content = (index == 0).then(|| {
-        texts
-            .lesson_intro
-            .fill(&[("title", &lesson.title), ("summary", &lesson.summary)])
-    });
-    show(in_place, content, embed, rows)
+    select(who, "jump", texts.jump_placeholder.as_str(), picks)
 }
 
-/// The learner's checklist: each objective a toggle, green when ticked.
+/// Prev / Next through every page of every section, in reading order;
+/// greyed out at either end.
+fn prev_next(
+    catalog: &Catalog,
+    who: Learner,
+    lesson: &Lesson,
+    index: usize,
+    page: usize,
+    pages: usize,
+) -> CreateActionRow {
+    let texts = &catalog.texts;
+    let prev = if page > 0 {
+        Some(page_id(who, lesson, index, page - 1))
+    } else if index > 0 {
+        let last = lesson.sections[index - 1].pages().len() - 1;
+        Some(page_id(who, lesson, index - 1, last))
+    } else {
+        None
+    };
+    let next = if page + 1 < pages {
+        Some(page_id(who, lesson, index, page + 1))
+    } else if index + 1 < lesson.sections.len() {
+        Some(page_id(who, lesson, index + 1, 0))
+    } else {
+        None
+    };
+    // A greyed-out button still needs an id of its own in the message.
+    let nav = |target: Option<String>, fallback: &str, label: &str| match target {
+        Some(target) => button(target, label, ButtonStyle::Secondary),
+        None => button(fallback.to_string(), label, ButtonStyle::Secondary).disabled(true),
+    };
+    CreateActionRow::Buttons(vec![
+        nav(prev, "nav:prev", texts.button_prev.as_str()),
+        nav(next, "nav:next", texts.button_next_page.as_str()),
+    ])
+}
+
+/// The learner's checklist: each objective once, numbered, with a compact
+/// numbered toggle under it whose colour and mark say its state.
 pub fn checklist(
     catalog: &Catalog,
     who: Learner,
@@ -130,6 +211,8 @@ pub fn checklist(
         lines.push(String::new());
         lines.push(texts.checklist_complete.fill(&[("lesson", &lesson.title)]));
     }
+    lines.push(String::new());
+    lines.push(texts.checklist_how.as_str().to_string());
     let embed = CreateEmbed::new()
         .author(CreateEmbedAuthor::new(&lesson.title))
         .title(texts.checklist_title.as_str())
@@ -147,15 +230,16 @@ pub fn checklist(
                 objective: o.id.clone(),
                 ticked: !on,
             };
-            let style = if on {
-                ButtonStyle::Success
+            let (template, style) = if on {
+                (&texts.objective_button_ticked, ButtonStyle::Success)
             } else {
-                ButtonStyle::Secondary
+                (&texts.objective_button_open, ButtonStyle::Secondary)
             };
-            let label = texts
-                .objective_button
-                .fill(&[("number", &(i + 1)), ("text", &o.text)]);
-            button(id(who, tick), &label, style)
+            button(
+                id(who, tick),
+                &template.fill(&[("number", &(i + 1))]),
+                style,
+            )
         })
         .collect();
     let mut rows = rows(buttons);

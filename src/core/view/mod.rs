@@ -5,7 +5,14 @@
 //! catalog, for the words) to a [`CreateInteractionResponse`]; [`refusal`]
 //! draws every refusal and failure. Views read nothing but what they are
 //! given: no store, no clock. This module holds the small pieces they share:
-//! notices, button ids, button rows, bars, truncation.
+//! notices, button ids, button rows, select menus, bars, truncation.
+//!
+//! A select menu is only another way to show buttons: each option's value
+//! is a button id ([`select`]), so a pick needs no parsing of its own, the
+//! console numbers the options like buttons, and a stale or forged option is
+//! refused like a stale or forged button. Labels are short and fixed (a
+//! letter, a number, "Next ▶"); where a title might not fit a button, a
+//! shorter label is chosen rather than one cut with "…".
 
 pub mod account;
 pub mod author;
@@ -21,7 +28,8 @@ pub mod review;
 
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption, EditInteractionResponse,
 };
 
 use super::button::{Action, ButtonId};
@@ -33,6 +41,10 @@ use crate::content::{Lesson, Quiz};
 pub const COLOUR: u32 = 0x5865F2;
 /// Green, for a completed checklist.
 pub const COLOUR_DONE: u32 = 0x57F287;
+/// Green, for a right answer.
+pub const COLOUR_RIGHT: u32 = 0x57F287;
+/// Red, for a wrong answer.
+pub const COLOUR_WRONG: u32 = 0xED4245;
 
 pub use super::limits::{BUTTONS_PER_ROW, ROWS_MAX};
 
@@ -117,15 +129,60 @@ pub fn id(who: Learner, action: Action) -> String {
 
 /// The button id that opens section `index` of a lesson.
 pub fn section_id(who: Learner, lesson: &Lesson, index: usize) -> String {
+    page_id(who, lesson, index, 0)
+}
+
+/// The button id that opens page `page` of section `index` of a lesson.
+pub fn page_id(who: Learner, lesson: &Lesson, index: usize, page: usize) -> String {
     id(
         who,
         Action::Section {
             lesson: lesson.id.clone(),
             version: lesson.version.clone(),
             section: lesson.sections[index].id.clone(),
+            page: u8::try_from(page).unwrap_or(u8::MAX),
         },
     )
 }
+
+/// One option of a select menu: what it says, and the button id it clicks.
+pub struct Pick {
+    pub label: String,
+    pub id: String,
+    pub description: Option<String>,
+}
+
+/// A select menu whose options stand for buttons: each option's value is a
+/// button id, so a pick is parsed and served exactly like that button's
+/// click (and the console draws the options as numbered buttons). `name`
+/// keeps two menus of one message apart; at most 25 options are drawn.
+pub fn select(who: Learner, name: &str, placeholder: &str, picks: Vec<Pick>) -> CreateActionRow {
+    let options = picks
+        .into_iter()
+        .take(limits::SELECT_OPTIONS_MAX)
+        .map(|p| {
+            let option = CreateSelectMenuOption::new(
+                truncate(&p.label, limits::SELECT_OPTION_TEXT_MAX),
+                p.id,
+            );
+            match p.description {
+                Some(d) => option.description(truncate(&d, limits::SELECT_OPTION_TEXT_MAX)),
+                None => option,
+            }
+        })
+        .collect();
+    CreateActionRow::SelectMenu(
+        CreateSelectMenu::new(
+            format!("{SELECT_PREFIX}{name}:{}", who.id),
+            CreateSelectMenuKind::String { options },
+        )
+        .placeholder(truncate(placeholder, limits::SELECT_PLACEHOLDER_MAX)),
+    )
+}
+
+/// How the custom_id of every select menu the core draws starts (its
+/// options carry the button ids; see [`select`]).
+pub const SELECT_PREFIX: &str = "pick:";
 
 /// The button id that starts (or resumes) a lesson's quiz.
 pub fn quiz_start_id(who: Learner, lesson: &Lesson, quiz: &Quiz) -> String {

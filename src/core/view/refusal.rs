@@ -6,9 +6,11 @@
 
 use serenity::all::{ButtonStyle, CreateInteractionResponse};
 
+use super::progress::open_lessons;
 use super::{button, notice, notice_with, quiz_start_id, section_id, truncate};
-use crate::content::Catalog;
+use crate::content::{Catalog, Lesson};
 use crate::core::error::{Failure, Refusal};
+use crate::core::limits;
 use crate::core::request::Learner;
 
 /// The answer to a refusal.
@@ -19,9 +21,19 @@ pub fn refusal(catalog: &Catalog, who: Learner, refusal: &Refusal) -> CreateInte
         Refusal::UnknownCommand(command) => {
             notice(&texts.unknown_command.fill(&[("command", command)]))
         }
-        Refusal::MissingLesson => notice(texts.lesson_missing.as_str()),
-        Refusal::UnknownLesson(id) => unknown_lesson(catalog, id),
-        Refusal::UnknownButton => notice(texts.unknown_button.as_str()),
+        Refusal::MissingLesson => with_lessons(
+            catalog,
+            who,
+            texts.lesson_missing.as_str(),
+            catalog.lessons().iter(),
+        ),
+        Refusal::UnknownLesson(id) => unknown_lesson(catalog, who, id),
+        Refusal::UnknownButton => with_lessons(
+            catalog,
+            who,
+            texts.unknown_button.as_str(),
+            catalog.lessons().iter(),
+        ),
         Refusal::NotYourButton => notice(texts.not_your_button.as_str()),
         Refusal::NotYourQuiz { lesson } => match catalog.lesson(lesson) {
             Some(l) => match &l.quiz {
@@ -46,7 +58,7 @@ pub fn refusal(catalog: &Catalog, who: Learner, refusal: &Refusal) -> CreateInte
                     ButtonStyle::Primary,
                 )],
             ),
-            None => unknown_lesson(catalog, lesson),
+            None => unknown_lesson(catalog, who, lesson),
         },
         Refusal::StaleQuiz { lesson } => match catalog.lesson(lesson) {
             Some(l) => match &l.quiz {
@@ -62,10 +74,16 @@ pub fn refusal(catalog: &Catalog, who: Learner, refusal: &Refusal) -> CreateInte
             },
             None => notice(texts.unknown_button.as_str()),
         },
-        Refusal::NoQuiz { lesson } => {
-            let title = catalog.lesson(lesson).map_or(lesson.as_str(), |l| &l.title);
-            notice(&texts.quiz_none.fill(&[("lesson", &title)]))
-        }
+        Refusal::NoQuiz { lesson } => match catalog.lesson(lesson) {
+            // The next step: back to reading it.
+            Some(l) => with_lessons(
+                catalog,
+                who,
+                &texts.quiz_none.fill(&[("lesson", &l.title)]),
+                std::iter::once(l),
+            ),
+            None => notice(&texts.quiz_none.fill(&[("lesson", lesson)])),
+        },
         Refusal::NotMastered => notice(texts.quiz_not_mastered.as_str()),
         Refusal::GuildOnly => notice(texts.quiz_stats_guild_only.as_str()),
         Refusal::Forbidden => notice(texts.quiz_stats_forbidden.as_str()),
@@ -117,19 +135,34 @@ pub fn failure(catalog: &Catalog, failure: &Failure) -> CreateInteractionRespons
     })
 }
 
-/// A lesson id we do not have: the closest ones we do.
-fn unknown_lesson(catalog: &Catalog, id: &str) -> CreateInteractionResponse {
-    let suggestions = catalog
-        .closest(id)
+/// A lesson id we do not have: the closest ones we do, each a button.
+fn unknown_lesson(catalog: &Catalog, who: Learner, id: &str) -> CreateInteractionResponse {
+    let closest = catalog.closest(id);
+    let suggestions = closest
         .iter()
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(", ");
     let shown = truncate(id.trim(), 40);
-    notice(
-        &catalog
-            .texts
-            .unknown_lesson
-            .fill(&[("lesson", &shown), ("suggestions", &suggestions)]),
+    let text = catalog
+        .texts
+        .unknown_lesson
+        .fill(&[("lesson", &shown), ("suggestions", &suggestions)]);
+    let lessons = closest.iter().filter_map(|s| catalog.lesson(s));
+    with_lessons(catalog, who, &text, lessons)
+}
+
+/// A refusal with its next step: a button to open each lesson named.
+fn with_lessons<'a>(
+    catalog: &Catalog,
+    who: Learner,
+    text: &str,
+    lessons: impl Iterator<Item = &'a Lesson>,
+) -> CreateInteractionResponse {
+    CreateInteractionResponse::Message(
+        super::message()
+            .content(truncate(text, limits::CONTENT_MAX))
+            .components(open_lessons(catalog, who, lessons))
+            .ephemeral(true),
     )
 }

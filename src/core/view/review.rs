@@ -1,13 +1,16 @@
 //! `/review`'s views: a card's question, the answer to a choice, the rating
 //! buttons, and what is coming when nothing is due; plus time in words.
+//! A card looks like a quiz question: choices lettered in the embed, one
+//! row of letter buttons (the pieces are the quiz view's).
 
 use chrono::{DateTime, Utc};
 use serenity::all::{
-    ButtonStyle, CreateActionRow, CreateAutocompleteResponse, CreateButton, CreateEmbed,
-    CreateEmbedFooter, CreateInteractionResponse,
+    ButtonStyle, CreateActionRow, CreateAutocompleteResponse, CreateEmbed, CreateEmbedFooter,
+    CreateInteractionResponse,
 };
 
-use super::{button, id, show, truncate, COLOUR, COLOUR_DONE};
+use super::quiz::{answered_buttons, letter_buttons, lettered};
+use super::{button, id, show, truncate, COLOUR, COLOUR_DONE, COLOUR_WRONG};
 use crate::content::{Catalog, ReviewTexts};
 use crate::core::button::Action;
 use crate::core::limits;
@@ -32,13 +35,11 @@ pub fn step(catalog: &Catalog, who: Learner, step: &ReviewStep) -> CreateInterac
             let lines = [
                 q.prompt.clone(),
                 String::new(),
-                texts.quiz_wrong.fill(&[
-                    ("choice", &c.text),
-                    ("why", &c.why_wrong.clone().unwrap_or_default()),
-                ]),
+                lettered(catalog, q, &at.choice_order(), Some(Some(*picked))),
+                String::new(),
                 texts
-                    .quiz_right_answer
-                    .fill(&[("answer", &q.right_choice().text)]),
+                    .quiz_wrong
+                    .fill(&[("why", &c.why_wrong.clone().unwrap_or_default())]),
                 texts
                     .quiz_explanation
                     .fill(&[("explanation", &q.explanation)]),
@@ -46,12 +47,14 @@ pub fn step(catalog: &Catalog, who: Learner, step: &ReviewStep) -> CreateInterac
                 t.review_next_due
                     .fill(&[("when", &in_words(t, *now, *next_due))]),
             ];
-            answered(catalog, who, at, &lines, Some(*picked), COLOUR)
+            answered(catalog, who, at, &lines, Some(*picked), COLOUR_WRONG)
         }
         ReviewStep::Right { at } => right(catalog, who, at),
         ReviewStep::Rated { at, next_due, now } => {
             let lines = [
                 at.question.prompt.clone(),
+                String::new(),
+                lettered(catalog, at.question, &at.choice_order(), Some(None)),
                 String::new(),
                 catalog.texts.quiz_right.as_str().to_string(),
                 catalog
@@ -119,28 +122,21 @@ fn card(
     in_place: bool,
 ) -> CreateInteractionResponse {
     let q = at.question;
-    let buttons = at
-        .choice_order()
-        .into_iter()
-        .map(|ci| {
-            let answer = Action::ReviewAnswer {
-                lesson: at.lesson.id.clone(),
-                version: at.quiz.version.clone(),
-                question: at.index as u8,
-                reps: at.card.card.reps,
-                choice: ci as u8,
-            };
-            button(id(who, answer), &q.choices[ci].text, ButtonStyle::Secondary)
-        })
-        .collect();
-    let embed = embed(catalog, at, Some(due))
-        .description(truncate(&q.prompt, limits::EMBED_DESCRIPTION_MAX));
-    show(
-        in_place,
-        None,
-        embed,
-        vec![CreateActionRow::Buttons(buttons)],
-    )
+    let order = at.choice_order();
+    let row = letter_buttons(&order, |ci| {
+        let answer = Action::ReviewAnswer {
+            lesson: at.lesson.id.clone(),
+            version: at.quiz.version.clone(),
+            question: at.index as u8,
+            reps: at.card.card.reps,
+            choice: ci as u8,
+        };
+        id(who, answer)
+    });
+    let text = format!("{}\n\n{}", q.prompt, lettered(catalog, q, &order, None));
+    let embed =
+        embed(catalog, at, Some(due)).description(truncate(&text, limits::EMBED_DESCRIPTION_MAX));
+    show(in_place, None, embed, vec![row])
 }
 
 /// A right choice: the choices shown answered, and Hard / Good / Easy.
@@ -156,12 +152,18 @@ fn right(catalog: &Catalog, who: Learner, at: &CardAt) -> CreateInteractionRespo
         };
         button(id(who, action), label, style)
     };
-    let text = format!("{}\n\n{}", at.question.prompt, t.review_right.as_str());
+    let order = at.choice_order();
+    let text = format!(
+        "{}\n\n{}\n\n{}",
+        at.question.prompt,
+        lettered(catalog, at.question, &order, Some(None)),
+        t.review_right.as_str()
+    );
     let embed = embed(catalog, at, None)
         .description(truncate(&text, limits::EMBED_DESCRIPTION_MAX))
         .colour(COLOUR_DONE);
     let rows = vec![
-        choices(at, None),
+        answered_buttons(at.question, &order, None),
         CreateActionRow::Buttons(vec![
             rate(2, t.button_hard.as_str(), ButtonStyle::Secondary),
             rate(3, t.button_good.as_str(), ButtonStyle::Primary),
@@ -185,7 +187,7 @@ fn answered(
         .description(truncate(&lines.join("\n"), limits::EMBED_DESCRIPTION_MAX))
         .colour(colour);
     let rows = vec![
-        choices(at, picked),
+        answered_buttons(at.question, &at.choice_order(), picked),
         CreateActionRow::Buttons(vec![button(
             id(who, Action::ReviewNext),
             t.button_next_card.as_str(),
@@ -193,32 +195,6 @@ fn answered(
         )]),
     ];
     show(true, None, embed, rows)
-}
-
-/// The choices in the order they were drawn, disabled: the right one green,
-/// a wrong pick red.
-fn choices(at: &CardAt, picked: Option<usize>) -> CreateActionRow {
-    let q = at.question;
-    let buttons = at
-        .choice_order()
-        .into_iter()
-        .map(|ci| {
-            let c = &q.choices[ci];
-            let style = if c.id == q.answer {
-                ButtonStyle::Success
-            } else if Some(ci) == picked {
-                ButtonStyle::Danger
-            } else {
-                ButtonStyle::Secondary
-            };
-            // Disabled buttons still need distinct ids.
-            CreateButton::new(format!("done:{ci}"))
-                .label(truncate(&c.text, limits::BUTTON_LABEL_MAX))
-                .style(style)
-                .disabled(true)
-        })
-        .collect();
-    CreateActionRow::Buttons(buttons)
 }
 
 /// A new message with, when `told`, the notice that reminders found the

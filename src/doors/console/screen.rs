@@ -19,6 +19,9 @@
 //!
 //! The buttons follow, numbered from 1 in the order Discord shows them, a
 //! row a line (wrapped when wider than the screen): `[1] label  [2]✓ label`.
+//! A select menu is drawn the same way: its placeholder, then each option
+//! numbered like a button (the core puts a button id in every option's
+//! value, so typing its number picks it).
 //! A mark says a state, never a colour: `✓` a ticked objective or a right
 //! answer, `✗` a wrong answer, `·` greyed out. A checklist's toggles show
 //! only their objective's number, since the checklist above lists each
@@ -265,12 +268,13 @@ fn document(data: &Value) -> String {
     parts.join("\n\n")
 }
 
-/// Every button of the message, in order (links and menus are not clicked
-/// by number, and the core draws none).
+/// Every button of the message, in order, a select menu's options counted
+/// as buttons (an option's value is the button id it stands for); links are
+/// not clicked by number, and the core draws none.
 fn buttons(data: &Value) -> Vec<Shown> {
     button_values(data)
         .into_iter()
-        .flatten()
+        .flat_map(|row| row.buttons)
         .map(|b| Shown {
             custom_id: b["custom_id"].as_str().unwrap_or_default().to_string(),
             disabled: b["disabled"].as_bool().unwrap_or(false),
@@ -278,18 +282,37 @@ fn buttons(data: &Value) -> Vec<Shown> {
         .collect()
 }
 
-fn button_values(data: &Value) -> Vec<Vec<&Value>> {
+/// One row as the console draws it: a select menu's placeholder, then its
+/// buttons (or options).
+struct Row {
+    heading: Option<String>,
+    buttons: Vec<Value>,
+}
+
+fn button_values(data: &Value) -> Vec<Row> {
     data["components"]
         .as_array()
         .into_iter()
         .flatten()
         .map(|row| {
-            row["components"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|b| b["custom_id"].is_string())
-                .collect()
+            let items = row["components"].as_array().into_iter().flatten();
+            let mut heading = None;
+            let mut buttons = Vec::new();
+            for item in items {
+                if let Some(options) = item["options"].as_array() {
+                    heading = item["placeholder"].as_str().map(str::to_string);
+                    buttons.extend(options.iter().map(|o| {
+                        serde_json::json!({
+                            "custom_id": o["value"],
+                            "label": o["label"],
+                            "style": 2,
+                        })
+                    }));
+                } else if item["custom_id"].is_string() {
+                    buttons.push(item.clone());
+                }
+            }
+            Row { heading, buttons }
         })
         .collect()
 }
@@ -304,14 +327,19 @@ fn button_rows(data: &Value, look: Look) -> String {
     for row in button_values(data) {
         // A checklist's toggles are only numbers: they run on across
         // Discord's rows of five; any other row starts a line.
-        let all_ticks = row.iter().all(|b| is_tick(b));
+        let all_ticks = row.buttons.iter().all(is_tick);
         let runs_on = ticks && all_ticks;
         if !runs_on && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
             used = 0;
         }
         ticks = all_ticks;
-        for b in row {
+        if let Some(heading) = &row.heading {
+            let heading = format!("{heading}:");
+            used = heading.width();
+            line.push_str(&heading);
+        }
+        for b in &row.buttons {
             number += 1;
             let (plain, styled) = button(number, b, look.colour());
             let width = plain.width();
@@ -349,10 +377,10 @@ fn button(number: usize, b: &Value, colour: bool) -> (String, String) {
     let disabled = b["disabled"].as_bool().unwrap_or(false);
     let label = b["label"].as_str().unwrap_or("");
     let (mark, label) = match action(b) {
-        // A toggle: its objective's number (the label's first word), ticked
-        // or not.
+        // A toggle: its objective's number (the label's last word, after
+        // the mark Discord shows), ticked or not.
         Some(Action::Tick { ticked, .. }) => {
-            let number = label.split_whitespace().next().unwrap_or(label);
+            let number = label.split_whitespace().last().unwrap_or(label);
             (if ticked { "" } else { "✓" }, number)
         }
         _ => {

@@ -153,8 +153,13 @@ fn parse_last_message(printed: &str) -> Seen {
     let mut text = Vec::new();
     let mut buttons = Vec::new();
     for line in message.lines() {
-        if line.starts_with(&format!("[{}]", buttons.len() + 1)) {
+        let number = format!("[{}]", buttons.len() + 1);
+        // A select menu's row starts with its placeholder: `Jump…:  [1] …`.
+        let menu = format!(":  {number}");
+        if line.starts_with(&number) {
             parse_buttons(line, &mut buttons);
+        } else if let Some(at) = line.find(&menu) {
+            parse_buttons(&line[at + 3..], &mut buttons);
         } else {
             text.push(line);
         }

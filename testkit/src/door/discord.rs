@@ -76,9 +76,26 @@ impl Session {
             .fake
             .original_message(&on)
             .expect("the fake holds the message on screen");
-        let custom_id = custom_id_labelled(&message, &self.last, label);
+        let index = self.last.position(label);
+        let (clicked, menu) = super::clickables(&message)
+            .into_iter()
+            .nth(index)
+            .unwrap_or_else(|| panic!("button {index} is not in {message:#}"));
         self.origin = self.origin.next();
-        fixtures::button_click(&self.origin, &custom_id, message)
+        match menu {
+            // An option of a select menu: the menu's id, the option's value.
+            Some(menu) => fixtures::select_choice(
+                &self.origin,
+                menu["custom_id"].as_str().unwrap_or_default(),
+                &[clicked["value"].as_str().unwrap_or_default()],
+                message,
+            ),
+            None => fixtures::button_click(
+                &self.origin,
+                clicked["custom_id"].as_str().unwrap_or_default(),
+                message,
+            ),
+        }
     }
 
     /// What the learner sees once `call` (the first answer) is in.
@@ -105,20 +122,6 @@ impl Session {
         self.last = seen.clone();
         seen
     }
-}
-
-/// The custom_id of the button the learner means by `label`, in the message
-/// the fake holds (the same order as `seen.buttons`).
-fn custom_id_labelled(message: &Value, seen: &Seen, label: &str) -> String {
-    let index = seen.position(label);
-    message["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
-        .nth(index)
-        .unwrap_or_else(|| panic!("button {index} is not in {message:#}"))
 }
 
 /// The gateway door in this process: the real serenity client on the fake's

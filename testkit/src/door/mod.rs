@@ -139,13 +139,9 @@ impl Seen {
             }
             push(&e["footer"]["text"]);
         }
-        let buttons = message["components"]
-            .as_array()
+        let buttons = clickables(message)
             .into_iter()
-            .flatten()
-            .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-            .filter(|b| b["custom_id"].is_string())
-            .map(|b| Button {
+            .map(|(b, _)| Button {
                 label: b["label"].as_str().unwrap_or_default().to_string(),
                 mark: match (b["style"].as_u64(), b["disabled"].as_bool()) {
                     (Some(3), _) => Mark::Success,
@@ -163,4 +159,25 @@ impl Seen {
             in_place: None,
         }
     }
+}
+
+/// Every component a learner can click, in order, with the select menu it
+/// belongs to: a button stands for itself (`None`); each option of a select
+/// menu counts as one button labelled with the option's label (`Some` of
+/// the menu), as the console numbers them.
+pub fn clickables(message: &Value) -> Vec<(Value, Option<Value>)> {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .flat_map(|c| match c["options"].as_array() {
+            Some(options) => options
+                .iter()
+                .map(|o| (o.clone(), Some(c.clone())))
+                .collect::<Vec<_>>(),
+            None if c["custom_id"].is_string() => vec![(c, None)],
+            None => Vec::new(),
+        })
+        .collect()
 }
