@@ -390,11 +390,13 @@ fn check(dir: Option<PathBuf>, stats: bool) -> anyhow::Result<()> {
                     println!("{s}");
                 }
             }
+            let exercises: usize = lessons.iter().map(|l| l.exercises.len()).sum();
             println!(
-                "{}: {} lesson(s), {} quiz question(s), all checks passed, {} warning(s)",
+                "{}: {} lesson(s), {} quiz question(s), {} exercise(s), all checks passed, {} warning(s)",
                 dir,
                 lessons.len(),
                 questions,
+                exercises,
                 warnings.len()
             );
             Ok(())

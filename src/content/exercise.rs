@@ -40,6 +40,10 @@ pub struct Exercise {
     pub checks: String,
     pub hints: Vec<String>,
     pub predict: Option<Predict>,
+    /// The file it is written in (`exercises.toml`, or a one-file lesson)
+    /// and the line of its `id`, for authors' messages about it.
+    pub path: std::path::PathBuf,
+    pub line: usize,
 }
 
 /// "How long will it take?", asked before the code runs.
@@ -96,8 +100,26 @@ pub fn load(
     objectives: &[Objective],
     diags: &mut Diagnostics,
 ) -> Option<Vec<Exercise>> {
+    load_from(path, text, 1, objectives, diags)
+}
+
+/// Checks exercises whose `text` starts on line `first_line` of `path` (1
+/// for `exercises.toml`; later for the exercises block of a one-file
+/// lesson), so every message names the line an author sees.
+pub fn load_from(
+    path: &Path,
+    text: &str,
+    first_line: usize,
+    objectives: &[Objective],
+    diags: &mut Diagnostics,
+) -> Option<Vec<Exercise>> {
     let before = diags.len();
-    let src = Source { path, text };
+    // As for a quiz: blank lines first put every span on its line.
+    let shifted = format!("{}{text}", "\n".repeat(first_line.saturating_sub(1)));
+    let src = Source {
+        path,
+        text: &shifted,
+    };
     let raw: RawFile = src.parse(diags)?;
     let n = raw.exercises.get_ref().len();
     if n == 0 || n > MAX_EXERCISES {
@@ -179,6 +201,8 @@ pub fn load(
                 .map(Spanned::into_inner)
                 .collect(),
             predict,
+            path: path.to_path_buf(),
+            line,
         });
     }
     (diags.len() == before).then_some(exercises)

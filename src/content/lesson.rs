@@ -128,9 +128,9 @@ pub(super) struct Draft {
     pub objectives: Vec<DraftObjective>,
     /// The quiz's file, its text and the line that text starts on.
     pub quiz: Option<(PathBuf, String, usize)>,
-    /// The exercises' file (`exercises.toml`) and its text; one-file
-    /// lessons have none yet.
-    pub exercises: Option<(PathBuf, String)>,
+    /// The exercises' file, their text and the line that text starts on
+    /// (1 for `exercises.toml`; later for a one-file lesson's block).
+    pub exercises: Option<(PathBuf, String, usize)>,
     pub fingerprint: Fingerprint,
 }
 
@@ -228,7 +228,7 @@ pub fn load(tree: &Tree, dir: &Path, id: &str, diags: &mut Diagnostics) -> Optio
     let rel_exercises = dir.join("exercises.toml");
     let exercises_path = tree.shown(&rel_exercises);
     let exercises = match tree.read(&rel_exercises) {
-        Ok(text) => Some((exercises_path, text)),
+        Ok(text) => Some((exercises_path, text, 1)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             diags.push(&exercises_path, 1, format!("cannot read: {e}"));
@@ -353,9 +353,10 @@ pub(super) fn assemble(draft: Draft, diags: &mut Diagnostics) -> Option<Lesson> 
         fingerprint.add(quiz.version.as_bytes());
     }
     let exercises = match draft.exercises {
-        Some((exercises_path, text)) => {
+        Some((exercises_path, text, first_line)) => {
             fingerprint.add(text.as_bytes());
-            super::exercise::load(&exercises_path, &text, &objectives, diags).unwrap_or_default()
+            super::exercise::load_from(&exercises_path, &text, first_line, &objectives, diags)
+                .unwrap_or_default()
         }
         None => Vec::new(),
     };

@@ -1,6 +1,6 @@
 //! One-file lessons: a whole lesson in one Markdown file.
 //!
-//! ````text
+//! `````text
 //! +++
 //! id = "my-lesson"          # TOML front matter: id, title, summary, order
 //! title = "..."
@@ -17,16 +17,26 @@
 //! ```toml quiz
 //! [[questions]]   # exactly the quiz.toml format
 //! ```
+//!
+//! ## Exercises
+//! ````toml exercises
+//! [[exercises]]   # exactly the exercises.toml format
 //! ````
+//! `````
 //!
 //! The file is cut into a [`Draft`] with the line of every value, then meets
 //! the same checks as a lesson folder ([`lesson::assemble`]), so a mistake is
-//! named as `file.md:line` wherever it is. Lines that are only an HTML
-//! comment (`<!-- ... -->`, possibly over several lines) outside code blocks
-//! are notes for authors and never shown. [`from_folder`] writes a lesson
+//! named as `file.md:line` wherever it is, inside the quiz and exercise
+//! blocks too (their TOML is read as if it sat at its line of the file).
+//! The quiz and the exercises are each one fenced block under their own
+//! heading ([`Block`]); a block opened with more than three backticks is
+//! closed only by as many, so an exercise's Markdown statement can hold
+//! code blocks of its own. Lines that are only an HTML comment
+//! (`<!-- ... -->`, possibly over several lines) outside code blocks are
+//! notes for authors and never shown. [`from_folder`] writes a lesson
 //! folder in this form; [`starter`] is what `tutorbot new-lesson` writes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -39,6 +49,8 @@ use super::tree::Tree;
 const FENCE: &str = "+++";
 /// The info string of the quiz's code block.
 const QUIZ_INFO: &str = "toml quiz";
+/// The info string of the exercises' code block.
+const EXERCISES_INFO: &str = "toml exercises";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -109,7 +121,7 @@ pub fn parse(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<(Lesson
         objectives_line: body.checklist_line,
         objectives: body.objectives,
         quiz: body.quiz,
-        exercises: None,
+        exercises: body.exercises,
         fingerprint,
     };
     let lesson = lesson::assemble(draft, diags);
@@ -119,12 +131,72 @@ pub fn parse(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<(Lesson
     }
 }
 
+/// A block of TOML inside the lesson: its file, its text, and the line of
+/// the file its text starts on.
+type BlockText = (PathBuf, String, usize);
+
 /// What follows the front matter, cut at its `## ` headings.
 struct Body {
     sections: Vec<DraftSection>,
     checklist_line: Option<usize>,
     objectives: Vec<DraftObjective>,
-    quiz: Option<(std::path::PathBuf, String, usize)>,
+    quiz: Option<BlockText>,
+    exercises: Option<BlockText>,
+}
+
+impl Body {
+    fn block(&mut self, block: Block) -> &mut Option<BlockText> {
+        match block {
+            Block::Quiz => &mut self.quiz,
+            Block::Exercises => &mut self.exercises,
+        }
+    }
+}
+
+/// The fenced TOML blocks a lesson may hold, one each, each under its own
+/// `## ` heading, in the format of the lesson folder's file of that name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    /// `## Quiz`, ```` ```toml quiz ````: `quiz.toml`.
+    Quiz,
+    /// `## Exercises`, ```` ```toml exercises ````: `exercises.toml`.
+    Exercises,
+}
+
+impl Block {
+    const ALL: [Block; 2] = [Block::Quiz, Block::Exercises];
+
+    fn of_info(info: &str) -> Option<Block> {
+        Block::ALL.into_iter().find(|b| b.info() == info)
+    }
+
+    fn of_heading(title: &str) -> Option<Block> {
+        Block::ALL
+            .into_iter()
+            .find(|b| b.heading().eq_ignore_ascii_case(title))
+    }
+
+    fn info(self) -> &'static str {
+        match self {
+            Block::Quiz => QUIZ_INFO,
+            Block::Exercises => EXERCISES_INFO,
+        }
+    }
+
+    fn heading(self) -> &'static str {
+        match self {
+            Block::Quiz => "Quiz",
+            Block::Exercises => "Exercises",
+        }
+    }
+
+    /// What the block is called in messages: "quiz", "exercises".
+    fn what(self) -> &'static str {
+        match self {
+            Block::Quiz => "quiz",
+            Block::Exercises => "exercises",
+        }
+    }
 }
 
 /// The part under one `## ` heading.
@@ -133,7 +205,16 @@ enum Part {
     Preamble,
     Section(DraftSection),
     Checklist,
-    Quiz,
+    /// `## Quiz` or `## Exercises`: only its block goes there.
+    Block(Block),
+}
+
+/// An open code block: its line, its info string and how many backticks
+/// opened it (a line starting with as many closes it).
+struct Fence {
+    line: usize,
+    info: String,
+    ticks: usize,
 }
 
 fn cut(path: &Path, lines: &[&str], start: usize, diags: &mut Diagnostics) -> Body {
@@ -142,13 +223,15 @@ fn cut(path: &Path, lines: &[&str], start: usize, diags: &mut Diagnostics) -> Bo
         checklist_line: None,
         objectives: Vec::new(),
         quiz: None,
+        exercises: None,
     };
     let mut part = Part::Preamble;
-    let mut quiz_line: Option<usize> = None;
-    // The open code block: its line and info string.
-    let mut fence: Option<(usize, String)> = None;
+    // The line of each block's heading, in `Block::ALL`'s order.
+    let mut headings: [Option<usize>; 2] = [None, None];
+    let mut fence: Option<Fence> = None;
     let mut in_comment = false;
-    let mut quiz_text: Option<String> = None;
+    // The text of the TOML block being read.
+    let mut block_text: Option<String> = None;
 
     for (i, &raw) in lines.iter().enumerate().skip(start) {
         let n = i + 1;
@@ -157,19 +240,26 @@ fn cut(path: &Path, lines: &[&str], start: usize, diags: &mut Diagnostics) -> Bo
             in_comment = !trimmed.ends_with("-->");
             continue;
         }
-        let is_fence = trimmed.starts_with("```");
-        if let Some((open_line, info)) = &fence {
-            if is_fence {
-                if info == QUIZ_INFO {
-                    body.quiz = quiz_text
-                        .take()
-                        .map(|t| (path.to_path_buf(), t, open_line + 1));
-                }
+        let ticks = trimmed.len() - trimmed.trim_start_matches('`').len();
+        let is_fence = ticks >= 3;
+        if let Some(open) = &fence {
+            let block = Block::of_info(&open.info);
+            if is_fence && ticks >= open.ticks {
+                let first = open.line + 1;
                 fence = None;
-            } else if info == QUIZ_INFO {
-                let t = quiz_text.get_or_insert_with(String::new);
-                t.push_str(raw);
-                t.push('\n');
+                if let Some(b) = block {
+                    if let Some(text) = block_text.take() {
+                        *body.block(b) = Some((path.to_path_buf(), text, first));
+                    }
+                    // A block is never part of a section, its fences
+                    // neither (even one put under a section by mistake).
+                    continue;
+                }
+            } else if block.is_some() {
+                if let Some(t) = block_text.as_mut() {
+                    t.push_str(raw);
+                    t.push('\n');
+                }
                 continue;
             }
             if let Part::Section(s) = &mut part {
@@ -180,29 +270,43 @@ fn cut(path: &Path, lines: &[&str], start: usize, diags: &mut Diagnostics) -> Bo
         }
         if is_fence {
             let info = trimmed.trim_start_matches('`').trim().to_string();
-            if info == QUIZ_INFO {
+            if let Some(b) = Block::of_info(&info) {
                 match part {
-                    Part::Quiz if body.quiz.is_none() && quiz_text.is_none() => {
-                        quiz_text = Some(String::new());
+                    Part::Block(under) if under == b && body.block(b).is_none() => {
+                        block_text = Some(String::new());
                     }
-                    Part::Quiz => diags.push(path, n, "a lesson has one quiz block"),
+                    Part::Block(under) if under == b => {
+                        diags.push(path, n, format!("a lesson has one {} block", b.what()))
+                    }
                     _ => diags.push(
                         path,
                         n,
-                        "the ```toml quiz``` block belongs under the `## Quiz` heading",
+                        format!(
+                            "the ```{}``` block belongs under the `## {}` heading",
+                            b.info(),
+                            b.heading()
+                        ),
                     ),
                 }
-                fence = Some((n, info));
+                fence = Some(Fence {
+                    line: n,
+                    info,
+                    ticks,
+                });
                 continue;
             }
-            fence = Some((n, info));
+            fence = Some(Fence {
+                line: n,
+                info,
+                ticks,
+            });
         }
         if let Some(title) = trimmed.strip_prefix("## ") {
             let finished = std::mem::replace(&mut part, Part::Preamble);
             if let Part::Section(s) = finished {
                 body.sections.push(s);
             }
-            part = heading(path, title.trim(), n, &mut body, &mut quiz_line, diags);
+            part = heading(path, title.trim(), n, &mut body, &mut headings, diags);
             continue;
         }
         if trimmed.starts_with("# ") && !matches!(part, Part::Section(_)) {
@@ -228,18 +332,27 @@ fn cut(path: &Path, lines: &[&str], start: usize, diags: &mut Diagnostics) -> Bo
                     "a checklist line reads `- [ ] objective-id (section-id): what the learner can do`",
                 ),
             },
-            Part::Quiz => diags.push(
+            Part::Block(b) => diags.push(
                 path,
                 n,
-                "only the ```toml quiz``` block goes under `## Quiz`",
+                format!(
+                    "only the ```{}``` block goes under `## {}`",
+                    b.info(),
+                    b.heading()
+                ),
             ),
         }
     }
     if let Part::Section(s) = part {
         body.sections.push(s);
     }
-    if let Some((line, _)) = fence {
-        diags.push(path, line, "this code block is never closed (```)");
+    if let Some(open) = fence {
+        let close = "`".repeat(open.ticks);
+        diags.push(
+            path,
+            open.line,
+            format!("this code block is never closed ({close})"),
+        );
     }
     if in_comment {
         diags.push(
@@ -255,50 +368,53 @@ fn cut(path: &Path, lines: &[&str], start: usize, diags: &mut Diagnostics) -> Bo
             "a lesson needs a `## Checklist` heading with its objectives as `- [ ]` lines",
         );
     }
-    if let (Some(line), None) = (quiz_line, &body.quiz) {
-        diags.push(path, line, "`## Quiz` needs a ```toml quiz``` block");
+    for (b, line) in Block::ALL.into_iter().zip(headings) {
+        if let (Some(line), None) = (line, body.block(b)) {
+            diags.push(
+                path,
+                line,
+                format!("`## {}` needs a ```{}``` block", b.heading(), b.info()),
+            );
+        }
     }
     body
 }
 
-/// A `## ` heading: a section, the checklist or the quiz.
+/// A `## ` heading: a section, the checklist, the quiz or the exercises.
 fn heading(
     path: &Path,
     title: &str,
     line: usize,
     body: &mut Body,
-    quiz_line: &mut Option<usize>,
+    headings: &mut [Option<usize>; 2],
     diags: &mut Diagnostics,
 ) -> Part {
-    match title.to_lowercase().as_str() {
-        "checklist" => {
-            if body.checklist_line.is_some() {
-                diags.push(path, line, "a lesson has one `## Checklist`");
-            }
-            body.checklist_line = Some(line);
-            Part::Checklist
+    if title.eq_ignore_ascii_case("checklist") {
+        if body.checklist_line.is_some() {
+            diags.push(path, line, "a lesson has one `## Checklist`");
         }
-        "quiz" => {
-            if quiz_line.is_some() {
-                diags.push(path, line, "a lesson has one `## Quiz`");
-            }
-            *quiz_line = Some(line);
-            Part::Quiz
-        }
-        _ => {
-            let (title, id) = match title.strip_suffix('}').and_then(|t| t.rsplit_once("{#")) {
-                Some((title, id)) => (title.trim().to_string(), id.trim().to_string()),
-                None => (title.to_string(), slug(title)),
-            };
-            Part::Section(DraftSection {
-                id: (id, line),
-                title: (title, line),
-                file: path.to_path_buf(),
-                body: String::new(),
-                body_line: line + 1,
-            })
-        }
+        body.checklist_line = Some(line);
+        return Part::Checklist;
     }
+    if let Some(b) = Block::of_heading(title) {
+        let seen = &mut headings[b as usize];
+        if seen.is_some() {
+            diags.push(path, line, format!("a lesson has one `## {}`", b.heading()));
+        }
+        *seen = Some(line);
+        return Part::Block(b);
+    }
+    let (title, id) = match title.strip_suffix('}').and_then(|t| t.rsplit_once("{#")) {
+        Some((title, id)) => (title.trim().to_string(), id.trim().to_string()),
+        None => (title.to_string(), slug(title)),
+    };
+    Part::Section(DraftSection {
+        id: (id, line),
+        title: (title, line),
+        file: path.to_path_buf(),
+        body: String::new(),
+        body_line: line + 1,
+    })
 }
 
 /// `- [ ] id (section): text`, or `None`.
@@ -399,6 +515,50 @@ id = "something-else"
 text = "A topic not named in a title"
 why_wrong = "Replace this with the misconception behind this choice."
 ```
+
+<!-- The exercises: the exercises.toml format inside a ````toml exercises
+     block. A learner answers one with /exercise; the lab runs their code in
+     its sandbox, then the exercise's hidden checks. This block opens with
+     four backticks, so only four close it: a statement may hold a code
+     block of its own. `tutorbot lab run answer.py --exercise {ID}/double`
+     runs a file against the checks. The exercises are optional. -->
+
+## Exercises
+
+````toml exercises
+[[exercises]]
+id = "double"               # 1-24 characters of a-z, 0-9 and -; unique here
+title = "Double a number"   # 1-80 characters
+objective = "do-it"         # the checklist objective a pass proves
+# What the learner reads first: Markdown, 1-3000 characters.
+statement = """
+Write `double(x)`, which returns twice `x`: `double(3)` is `6`.
+"""
+# The code the answer starts from (at most 4000 characters): it must fail
+# the checks, and the solution must pass them.
+starter = '''
+def double(x):
+    return x
+'''
+solution = '''
+def double(x):
+    return 2 * x
+'''
+# Python run after the learner's code, in its namespace: need("name")
+# finds the learner's function, and a failed assert's message is what the
+# learner reads (never this code).
+checks = '''
+double = need("double")
+assert double(3) == 6, f"double(3) returned {double(3)!r}; expected 6"
+'''
+# 1-5 hints: one more is shown after each failed try.
+hints = ["Multiply `x` by 2."]
+# Optional, predict-then-run: the learner guesses the time before the run
+# (2-4 choices, in rising seconds) and sees it beside the time measured.
+# [exercises.predict]
+# question = "How long will double(3) take?"
+# choices = [{ text = "under 0.1 s", secs = 0.05 }, { text = "about 1 s", secs = 1.0 }]
+````
 "#;
 
 /// A lesson folder of `tree` written as one file, the same lesson once
@@ -461,13 +621,15 @@ pub fn from_folder(tree: &Tree, dir: &Path) -> Result<String, Diagnostics> {
             field(&o, "text")
         ));
     }
-    let rel_quiz = dir.join("quiz.toml");
-    if tree.is_file(&rel_quiz) {
-        if let Some(quiz) = read(&rel_quiz, &mut diags) {
-            let newline = if quiz.ends_with('\n') { "" } else { "\n" };
-            out.push_str(&format!(
-                "\n## Quiz\n\n```{QUIZ_INFO}\n{quiz}{newline}```\n"
-            ));
+    for (b, file) in [
+        (Block::Quiz, "quiz.toml"),
+        (Block::Exercises, "exercises.toml"),
+    ] {
+        let rel = dir.join(file);
+        if tree.is_file(&rel) {
+            if let Some(text) = read(&rel, &mut diags) {
+                out.push_str(&format!("\n## {}\n\n{}", b.heading(), fenced(b, &text)));
+            }
         }
     }
     if diags.is_empty() {
@@ -475,6 +637,15 @@ pub fn from_folder(tree: &Tree, dir: &Path) -> Result<String, Diagnostics> {
     } else {
         Err(diags)
     }
+}
+
+/// `text` as block `b`, fenced with more backticks than any run inside it
+/// (a statement may hold a code block), so nothing in it closes the fence.
+fn fenced(b: Block, text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    let newline = if text.ends_with('\n') { "" } else { "\n" };
+    format!("{fence}{}\n{text}{newline}{fence}\n", b.info())
 }
 
 #[cfg(test)]
@@ -523,6 +694,139 @@ mod tests {
             "examples are named by their line in the whole file"
         );
         assert!(!lesson.sections[1].body.contains("<!--"));
+        let exercise = &lesson.exercises[..];
+        assert_eq!(exercise.len(), 1);
+        assert_eq!(exercise[0].id, "double");
+        assert_eq!(exercise[0].objective, "do-it");
+        assert!(exercise[0].solution.contains("return 2 * x"));
+        assert!(exercise[0].checks.contains("need(\"double\")"));
+        assert!(exercise[0].predict.is_none());
+    }
+
+    #[test]
+    fn an_exercise_naming_an_unknown_objective_is_named_with_its_line_in_the_whole_file() {
+        let e = broken("objective = \"do-it\"", "objective = \"do-that\"");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with(&format!(
+                "demo.md:{}: exercise `double` names unknown objective `do-that`",
+                line_of("objective = \"do-it\"")
+            )),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn an_exercise_toml_syntax_error_is_named_with_its_line_in_the_whole_file() {
+        let e = broken("title = \"Double a number\"", "title = Double a number");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with(&format!(
+                "demo.md:{}:",
+                line_of("title = \"Double a number\"")
+            )),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn an_exercise_without_a_solution_is_named_in_the_exercises_block() {
+        let good = starter("demo");
+        let start = good.find("solution = '''").unwrap();
+        let end = start + good[start..].find("\n'''\n").unwrap() + "\n'''\n".len();
+        let e = errors(&format!("{}{}", &good[..start], &good[end..]));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("missing field `solution`"), "{e:?}");
+        // The line is inside the block, never the top of the file.
+        let line: usize = e[0].split(':').nth(1).unwrap().parse().unwrap();
+        assert!(line > line_of("## Exercises"), "{e:?}");
+    }
+
+    #[test]
+    fn an_exercise_whose_solution_is_its_starter_is_named_at_the_solution() {
+        let e = broken("    return 2 * x", "    return x");
+        assert_eq!(
+            e,
+            [format!(
+                "demo.md:{}: exercise `double`: the solution is the starter",
+                line_of("solution = '''")
+            )]
+        );
+    }
+
+    #[test]
+    fn an_exercise_with_an_unknown_key_is_named_with_its_line() {
+        let e = broken("hints = [", "hint = [");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with(&format!(
+                "demo.md:{}: unknown field `hint`",
+                line_of("hints = [")
+            )),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn an_exercises_block_outside_its_heading_or_a_heading_without_one_is_named() {
+        let e = broken("## Exercises", "## More practice {#more}\n\nPractise here.");
+        assert_eq!(
+            e,
+            [format!(
+                "demo.md:{}: the ```toml exercises``` block belongs under the `## Exercises` heading",
+                line_of("## Exercises") + 4
+            )]
+        );
+        let good = starter("demo");
+        let open = good.find("\n````toml exercises").unwrap() + 1;
+        let e = errors(&good[..open]);
+        assert_eq!(
+            e,
+            [format!(
+                "demo.md:{}: `## Exercises` needs a ```toml exercises``` block",
+                line_of("## Exercises")
+            )]
+        );
+    }
+
+    #[test]
+    fn a_second_exercises_block_is_refused() {
+        let good = starter("demo");
+        let open = good.find("\n````toml exercises").unwrap() + 1;
+        let block = good[open..].to_string();
+        let e = errors(&format!("{good}\n{block}"));
+        assert!(
+            e.iter()
+                .any(|e| e.ends_with("a lesson has one exercises block")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_statement_may_hold_a_code_block_inside_a_longer_fence() {
+        let text = starter("demo").replace(
+            "Write `double(x)`, which returns twice `x`: `double(3)` is `6`.",
+            "Write `double(x)`:\n\n```py\nassert double(3) == 6\n```",
+        );
+        let mut diags = Diagnostics::default();
+        let (lesson, _) =
+            parse(Path::new("demo.md"), &text, &mut diags).unwrap_or_else(|| panic!("{diags}"));
+        assert!(
+            lesson.exercises[0]
+                .statement
+                .ends_with("```py\nassert double(3) == 6\n```"),
+            "{}",
+            lesson.exercises[0].statement
+        );
+    }
+
+    #[test]
+    fn converting_fences_a_block_longer_than_any_backticks_inside_it() {
+        assert_eq!(
+            fenced(Block::Exercises, "a = \"```\"\n"),
+            "````toml exercises\na = \"```\"\n````\n"
+        );
+        assert_eq!(fenced(Block::Quiz, "a = 1"), "```toml quiz\na = 1\n```\n");
     }
 
     #[test]
@@ -594,7 +898,9 @@ mod tests {
     #[test]
     fn a_malformed_checklist_line_is_named_with_its_line() {
         let e = broken("- [ ] do-it (try-it): Do", "- [ ] do-it: Do");
-        assert_eq!(e.len(), 1, "{e:?}");
+        // The objective is gone, so the exercise proving it is named too.
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[1].contains("unknown objective `do-it`"), "{e:?}");
         assert!(
             e[0].starts_with(&format!(
                 "demo.md:{}: a checklist line reads",

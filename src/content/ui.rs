@@ -160,6 +160,7 @@ texts! { Texts;
     console_too_large: [word, option],
     console_usage: [usage],
     console_choices: [],
+    console_form: [title, label],
 }
 
 texts! { DemoTexts;
@@ -312,6 +313,7 @@ texts! { LabTexts;
     exercise_write_discord: [],
     exercise_write_console: [],
     exercise_predict: [question],
+    exercise_predict_console: [question],
     button_exercise_write: [],
     exercise_form_title: [title],
     exercise_form_code: [],

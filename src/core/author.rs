@@ -11,15 +11,17 @@
 //! checks), so it is answered with an ephemeral deferral first; then, in
 //! the background, the file is downloaded from an allowed host under the
 //! size cap ([`fetch`]), checked exactly as `tutorbot check` checks a
-//! folder ([`crate::content::pack`]), and either its mistakes (each as
-//! `file:line`) or a preview with Publish and Cancel are edited in. Only a
-//! checked upload is stored, as a draft; Publish makes it what the server
+//! folder ([`crate::content::pack`]), its exercises' solutions run in the
+//! sandbox when the lab is on ([`solutions`]), and either its mistakes
+//! (each as `file:line`) or a preview with Publish and Cancel are edited
+//! in. Only a checked upload is stored, as a draft; Publish makes it what the server
 //! serves (every instance, within moments: see [`super::packs`]).
 //!
 //! `/author` is answered from the built-in catalog, not the server's: its
 //! checks must see which ids are built in, and its words are the bot's.
 
 pub mod fetch;
+pub mod solutions;
 
 use std::sync::Arc;
 
@@ -257,6 +259,10 @@ async fn upload(
         Ok(lessons) => lessons,
         Err(diags) => return view::author::problems(texts, filename, &diags),
     };
+    let unproved = solutions::prove(core, user, &lessons).await;
+    if !unproved.is_empty() {
+        return view::author::problems(texts, filename, &unproved);
+    }
     let sources: Vec<PackSource> = lessons
         .iter()
         .map(|l| PackSource {

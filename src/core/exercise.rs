@@ -20,7 +20,9 @@
 //! against the catalog served now, so a stale or forged one is refused
 //! before anything runs or is written. The learner's last code, their tries
 //! and passes are read from Postgres, where each attempt is stored once its
-//! verdict is in (keyed by the submit's interaction id). A pass counts as a
+//! verdict is in (keyed by the submit's interaction id). A submit delivered
+//! twice, to one instance or two, runs once: its interaction is claimed
+//! before the lab takes it (see [`super::lab`]). A pass counts as a
 //! streak day (the store's streak reads passed attempts).
 //!
 //! An attempt passes when the code ran to the end and the hidden checks said
@@ -210,7 +212,10 @@ pub async fn attempt(
     let job = Job::new(request.code.clone(), String::new())
         .map_err(Refusal::BadCode)?
         .with_checks(exercise.checks.clone());
-    let mut ticket = submit(core, who, job).await?;
+    let Some(mut ticket) = submit(core, who, interaction, job).await? else {
+        // Delivered again: the first delivery's run edits this message.
+        return Ok(AttemptStarted);
+    };
     let (catalog, store) = (core.catalog.clone(), core.store.clone());
     let (lesson_id, exercise_id) = (lesson.id.clone(), exercise.id.clone());
     let AttemptRequest {

@@ -9,6 +9,16 @@
 //! learner's still going (one job per learner, which [`LabQueue`] enforces),
 //! the queue full. The run itself is the lab's; nothing here waits on it.
 //!
+//! A submit is run once however often it is delivered: just before the
+//! job reaches the queue, its interaction is claimed in Postgres
+//! ([`Store::claim_interaction`]), so a copy delivered again (Discord's
+//! retry, a replay to another instance, after a restart) is answered with
+//! the same deferral and runs nothing; the first delivery's run edits the
+//! message. The queue's one-job-per-learner rule is per process; the claim
+//! holds across every instance on the database.
+//!
+//! [`Store::claim_interaction`]: crate::store::Store::claim_interaction
+//!
 //! Graded exercises go through the same queue with their hidden checks:
 //! see [`super::exercise`].
 //!
@@ -18,7 +28,7 @@ use std::sync::Arc;
 
 use serenity::all::EditInteractionResponse;
 
-use super::error::{CoreError, Refusal};
+use super::error::{self, CoreError, Refusal};
 use super::request::{Learner, RunRequest};
 use super::view;
 use super::{Core, Followup};
@@ -37,12 +47,16 @@ pub struct RunStarted;
 pub async fn start(
     core: &Core,
     who: Learner,
+    interaction: u64,
     request: RunRequest,
     followup: Arc<dyn Followup>,
 ) -> Result<RunStarted, CoreError> {
     // The learner's mistake first: it is theirs to fix wherever they run.
     let job = Job::new(request.code, request.stdin).map_err(Refusal::BadCode)?;
-    let mut ticket = submit(core, who, job).await?;
+    let Some(mut ticket) = submit(core, who, interaction, job).await? else {
+        // Delivered again: the first delivery's run edits this message.
+        return Ok(RunStarted);
+    };
     let catalog = core.catalog.clone();
     let (token, again) = (request.token, request.offer_again);
     tokio::spawn(async move {
@@ -61,9 +75,15 @@ pub async fn start(
 }
 
 /// Hands a checked job to the lab, or refuses it: the lab off or starting,
-/// a run of this learner's still going, the queue full. Shared by `/run`
-/// and exercise attempts ([`super::exercise`]).
-pub(super) async fn submit(core: &Core, who: Learner, job: Job) -> Result<Ticket, CoreError> {
+/// a run of this learner's still going, the queue full. `None` when
+/// `interaction` was claimed before (a copy delivered again): nothing is
+/// queued. Shared by `/run` and exercise attempts ([`super::exercise`]).
+pub(super) async fn submit(
+    core: &Core,
+    who: Learner,
+    interaction: u64,
+    job: Job,
+) -> Result<Option<Ticket>, CoreError> {
     let status = match core.lab.as_ref() {
         None => None,
         // A run asked for just after start (a piped console, a learner
@@ -86,7 +106,22 @@ pub(super) async fn submit(core: &Core, who: Learner, job: Job) -> Result<Ticket
         Some(LabStatus::Starting) => return Err(Refusal::LabStarting.into()),
         Some(LabStatus::On(queue)) => queue,
     };
-    queue.submit(who.id, job).map_err(|e| {
+    // Claimed last, once everything that could refuse the learner has had
+    // its say, so a refused job's copy is refused the same way.
+    if !core
+        .store
+        .claim_interaction(interaction)
+        .await
+        .map_err(error::save)?
+    {
+        tracing::info!(
+            learner = who.id,
+            interaction,
+            "a lab submit delivered again runs nothing"
+        );
+        return Ok(None);
+    }
+    queue.submit(who.id, job).map(Some).map_err(|e| {
         match e {
             QueueRefusal::AlreadyRunning => Refusal::LabAlreadyRunning,
             QueueRefusal::Full { queued } => Refusal::LabFull { queued },

@@ -399,7 +399,7 @@ impl Core {
                 )
             }
             Asked::Run(run) => {
-                lab::start(self, who, run, followup).await?;
+                lab::start(self, who, interaction, run, followup).await?;
                 // The run edits this deferred answer as it goes.
                 CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new())
             }

@@ -163,8 +163,8 @@ pub struct RunRequest {
 pub struct ExerciseRequest {
     pub lesson: String,
     pub exercise: String,
-    /// Typed in the console, which reads the answer's lines next (no form,
-    /// no prediction buttons).
+    /// Typed in the console, which reads the answer's lines next (no
+    /// form), after the learner's guess for a predict-then-run exercise.
     pub typed: bool,
 }
 

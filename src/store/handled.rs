@@ -18,7 +18,12 @@
 //!   attempt, and one after `/forget-me` would bring the learner back;
 //! - demo claims: a replay after the cooldown would run the demo again;
 //! - `/forget-me`: a replay after the learner started again would delete
-//!   their new progress.
+//!   their new progress;
+//! - `/run` and exercise submits ([`Store::claim_interaction`], before the
+//!   lab runs anything): the run is the effect, and a copy delivered to
+//!   another instance would run the learner's code in a second sandbox.
+//!   The claim is kept when the lab then refuses the job (full, say), as a
+//!   demo's cooldown refusal is: a copy delivered later runs nothing.
 //!
 //! Quiz answers do not: the first answer to a question is the only one
 //! (primary key (attempt, question)) and an answer to a closed or deleted
@@ -65,6 +70,19 @@ pub(super) async fn first_time(
 }
 
 impl Store {
+    /// Claims `interaction` for an effect that is not a row of ours (a
+    /// sandbox run): `true` the first time it is claimed, on any instance;
+    /// `false` for a copy delivered again, which then does nothing. Like a
+    /// demo's claim, a claim whose answer was lost with its connection is
+    /// not made twice: the learner's message then stays "thinking" rather
+    /// than the code running twice.
+    pub async fn claim_interaction(&self, interaction: InteractionId) -> Result<bool, StoreError> {
+        self.run("claiming an interaction", |mut conn| async move {
+            first_time(&mut conn, interaction).await
+        })
+        .await
+    }
+
     /// Deletes handled ids older than `keep`; returns how many.
     pub async fn sweep_handled(&self, keep: Duration) -> Result<u64, StoreError> {
         let secs = keep.as_secs_f64();

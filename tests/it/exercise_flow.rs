@@ -466,9 +466,10 @@ async fn in_the_console_an_exercise_is_answered_by_typed_lines_and_checked(pool:
     assert!(out.contains("Passed: Keep every result"), "{out}");
     assert!(out.contains("Tick on my checklist"), "{out}");
 
+    // `limit` asks for a guess first: button 1, then the lines.
     let out = console(
         core.clone(),
-        &format!("/exercise async limit\n{}\n.\n", fail.starter.trim_end()),
+        &format!("/exercise async limit\n1\n{}\n.\n", fail.starter.trim_end()),
     )
     .await;
     assert!(out.contains("Not yet: At most two at a time"), "{out}");
@@ -499,6 +500,77 @@ async fn in_the_console_an_exercise_is_answered_by_typed_lines_and_checked(pool:
     assert!(
         out.contains("everything I stored about you is deleted"),
         "{out}"
+    );
+    assert_eq!(attempts(&pool).await, 0);
+}
+
+/// #14: the console skipped predict-then-run. Now it asks the guess as
+/// numbered buttons, takes the code lines up to `.` after it, and shows
+/// the time measured beside the guess, as Discord's doors do.
+#[sqlx::test]
+async fn in_the_console_a_predict_then_run_exercise_asks_the_guess_by_number_then_shows_it_beside_the_time(
+    pool: PgPool,
+) {
+    let Some(lab) = lab_on().await else { return };
+    let core = support::core(pool.clone()).with_lab(lab);
+    let catalog = support::catalog();
+    let ex = catalog.lesson("async").unwrap().exercise("gather").unwrap();
+    let predict = ex.predict.as_ref().expect("gather asks for a prediction");
+    let guess = &predict.choices[1];
+
+    // Before the guess, lines are not code: the exercise waits for a number.
+    let out = console(core.clone(), "/exercise async gather\nprint('early')\n").await;
+    assert!(out.contains(&predict.question), "{out}");
+    for (i, choice) in predict.choices.iter().enumerate() {
+        assert!(
+            out.contains(&format!("[{}] {}", i + 1, choice.text)),
+            "choice {i} as a numbered button: {out}"
+        );
+    }
+    assert!(out.contains("Type the number of your guess"), "{out}");
+    assert!(out.contains("I didn't understand that"), "{out}");
+    assert_eq!(attempts(&pool).await, 0, "nothing ran before the guess");
+
+    // The guess opens the form: the lines up to `.`, then the verdict.
+    let out = console(
+        core,
+        &format!("/exercise async gather\n2\n{}\n.\n", ex.solution.trim_end()),
+    )
+    .await;
+    assert!(
+        out.contains(&format!(
+            "**{}** · Your answer (Python): type it below, then a line holding only `.`",
+            ex.title
+        )),
+        "{out}"
+    );
+    assert!(out.contains("Passed: Fetch five pages at once"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "You predicted **{}**; your program took **",
+            guess.text
+        )),
+        "{out}"
+    );
+    assert!(out.contains("closest choice: "), "{out}");
+    let predicted: Option<f64> = sqlx::query_scalar("SELECT predicted_secs FROM exercise_attempts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(predicted, Some(guess.secs));
+}
+
+/// A number naming none of the guesses is answered with the numbers that
+/// would; the next line is a command again, and nothing runs.
+#[sqlx::test]
+async fn in_the_console_a_number_naming_no_guess_is_answered_and_runs_nothing(pool: PgPool) {
+    // No lab: the refusal comes before the lab is asked.
+    let core = support::core(pool.clone());
+    let out = console(core, "/exercise async gather\n9\n/help\n").await;
+    assert!(out.contains("There is no button 9 on screen"), "{out}");
+    assert!(
+        out.contains("tutorbot in the terminal"),
+        "/help answered: {out}"
     );
     assert_eq!(attempts(&pool).await, 0);
 }

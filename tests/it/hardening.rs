@@ -509,6 +509,160 @@ async fn a_replayed_tick_changes_nothing_after_a_restart_or_on_another_instance(
     }
 }
 
+/// #14: a `/run` or exercise submit delivered to two instances (Discord's
+/// retry behind a load balancer) was stored once but could run twice in
+/// the sandbox: the only guards were each process's own replay cache and
+/// its queue's one-job-per-learner rule. Now the submit's interaction is
+/// claimed in Postgres before the lab takes it. Both copies, delivered at
+/// once to two processes on one database, get the same deferral; the code
+/// runs in one sandbox only: one verdict edited in, one attempt stored, and
+/// the other process says it ran nothing.
+#[sqlx::test]
+async fn a_run_or_exercise_submit_delivered_to_two_instances_runs_once(pool: PgPool) {
+    if crate::lab::sandbox().await.is_none() {
+        return;
+    }
+    let url = url_of(&pool).await;
+    let fake = FakeDiscord::start().await;
+    let mut env = BotEnv::http(&url, &fake.public_key_hex(), "127.0.0.1:0");
+    env.set("DISCORD_API_BASE", &fake.api_base())
+        .set("RUST_LOG", "warn,tutorbot::core::lab=info");
+    // The lab finds bubblewrap on PATH and its Python where the tests do.
+    env.set("PATH", &std::env::var("PATH").unwrap_or_default());
+    if let Ok(python) = std::env::var("LAB_PYTHON") {
+        env.set("LAB_PYTHON", &python);
+    }
+    let bots = [BotProcess::spawn(&env).await, BotProcess::spawn(&env).await];
+    for bot in &bots {
+        wait_lab_on(bot).await;
+    }
+    let catalog = support::catalog();
+    let lesson = catalog.lesson("async").unwrap();
+    let exercise = lesson.exercise("keep-failures").unwrap();
+    let user = snowflake();
+    let origin = Origin::guild(
+        fake.application_id(),
+        snowflake(),
+        interaction_token(),
+        user,
+        GUILD,
+        CHANNEL,
+    );
+    let form = tutorbot::core::ButtonId::new(
+        user,
+        tutorbot::core::Action::ExerciseSubmit {
+            lesson: "async".into(),
+            version: lesson.version.clone(),
+            exercise: exercise.id.clone(),
+            predicted: None,
+        },
+    )
+    .encode();
+    let submits = [
+        (
+            origin.clone(),
+            modal_submit(&origin, &form, &[("code", &exercise.solution)]),
+        ),
+        {
+            let run = origin.next();
+            let submit = modal_submit(&run, "lab:run", &[("code", "print('ran once')\n")]);
+            (run, submit)
+        },
+    ];
+    for (o, submit) in &submits {
+        let signed = sign_now(&fake, submit);
+        let urls = [bots[0].url(), bots[1].url()];
+        let (a, b) = tokio::join!(
+            post_signed_answer(&fake, &urls[0], &signed),
+            post_signed_answer(&fake, &urls[1], &signed)
+        );
+        assert_eq!((a.status, b.status), (200, 200), "{} / {}", a.text, b.text);
+        assert_eq!(a.body["type"], 5, "a deferral: {}", a.text);
+        assert_eq!(a.body, b.body, "the copy gets the same answer");
+        // The verdict, edited in by whichever instance ran it.
+        fake.wait_for_call(|c| c.is_original_edit(&o.token) && is_verdict(c))
+            .await;
+    }
+    // A graceful stop finishes every run still going: nothing is left out
+    // of the count below.
+    let mut logs = String::new();
+    for bot in bots {
+        let (exit, stderr) = bot.terminate().await;
+        assert!(exit.success(), "{stderr}");
+        logs.push_str(&stderr);
+    }
+    for (o, _) in &submits {
+        let verdicts = fake
+            .calls()
+            .iter()
+            // An edit the fake refused (it came before the deferral it
+            // edits was stored) is sent again: count those taken.
+            .filter(|c| c.is_original_edit(&o.token) && is_verdict(c) && c.status == 200)
+            .count();
+        assert_eq!(verdicts, 1, "one sandbox run, one verdict");
+    }
+    let attempts: i64 = sqlx::query_scalar("SELECT count(*) FROM exercise_attempts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 1);
+    assert_eq!(
+        logs.matches("a lab submit delivered again runs nothing")
+            .count(),
+        2,
+        "each copy said it ran nothing: {logs}"
+    );
+}
+
+/// Whether an edit shows a run's verdict (an exercise's grade, or `/run`'s
+/// "Your run"), not its place in the queue.
+fn is_verdict(call: &support::fake_discord::RecordedCall) -> bool {
+    call.body["embeds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|e| {
+            e["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("Passed") || t.contains("Your run"))
+        })
+}
+
+/// Waits (at most 60 s) until the process's lab has proved its sandbox.
+async fn wait_lab_on(bot: &BotProcess) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let health: Value = reqwest::get(format!("{}/healthz", bot.ops))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        match health["lab"]["status"].as_str() {
+            Some("on") => return,
+            Some("starting") if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            _ => panic!("the lab did not come on: {health}"),
+        }
+    }
+}
+
+/// Posts the recorded request again, byte for byte; the whole answer.
+async fn post_signed_answer(
+    fake: &FakeDiscord,
+    url: &str,
+    signed: &Signed,
+) -> support::fake_discord::InlineResponse {
+    fake.post_interaction_raw(
+        url,
+        signed.body.clone(),
+        &signed.signature,
+        &signed.timestamp,
+    )
+    .await
+}
+
 /// A request as Discord signs it: body, timestamp and signature, replayable
 /// byte for byte.
 struct Signed {

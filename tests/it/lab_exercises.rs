@@ -4,6 +4,7 @@
 
 use std::process::Command;
 
+use tutorbot::content::one_file;
 use tutorbot::lab::{Check, Job, LabLimits, LabQueue};
 
 use crate::lab::sandbox_with;
@@ -46,6 +47,60 @@ async fn every_exercise_passes_with_its_solution_and_fails_with_its_starter() {
             ),
             _ => assert!(!v.passed(), "{name} must fail, and passed"),
         }
+    }
+}
+
+/// The exercises of the one-file examples authors start from (the file
+/// `tutorbot new-lesson` writes, and prompts/README's complete lesson) are
+/// real: each solution passes its checks in the sandbox, each starter fails.
+#[tokio::test]
+async fn the_one_file_examples_exercises_pass_with_their_solutions_and_fail_with_their_starters() {
+    let Some(lab) = sandbox_with(LabLimits::default(), None).await else {
+        return;
+    };
+    let readme = std::fs::read_to_string(support::prompts_dir().join("README.md")).unwrap();
+    let start = readme.find("`````markdown\n").expect("the example") + "`````markdown\n".len();
+    let example = &readme[start..start + readme[start..].find("`````").unwrap()];
+    let mut exercises = Vec::new();
+    for (name, text) in [
+        ("starter.md", one_file::starter("demo")),
+        ("README.md", example.to_string()),
+    ] {
+        let mut diags = tutorbot::content::Diagnostics::default();
+        let (lesson, _) = one_file::parse(std::path::Path::new(name), &text, &mut diags)
+            .unwrap_or_else(|| panic!("{diags}"));
+        assert!(!lesson.exercises.is_empty(), "{name} has an exercise");
+        exercises.extend(lesson.exercises);
+    }
+    let queue = LabQueue::new(lab, 2, 100);
+    let mut runs = Vec::new();
+    for (learner, (ex, kind)) in exercises
+        .iter()
+        .flat_map(|ex| [(ex, "solution"), (ex, "starter")])
+        .enumerate()
+    {
+        let code = if kind == "solution" {
+            &ex.solution
+        } else {
+            &ex.starter
+        };
+        let job = Job::new(code.clone(), "")
+            .unwrap()
+            .with_checks(ex.checks.clone());
+        let ticket = queue.submit(learner as u64, job).unwrap();
+        runs.push((format!("{} {kind}", ex.id), kind, ticket));
+    }
+    for (name, kind, ticket) in runs {
+        let v = ticket.verdict().await.unwrap();
+        let passed = v.passed() && v.check == Some(Check::Passed);
+        assert_eq!(
+            passed,
+            kind == "solution",
+            "{name}: {} {:?}\n{}",
+            v.ending,
+            v.check,
+            v.stderr.text
+        );
     }
 }
 

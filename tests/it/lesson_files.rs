@@ -130,6 +130,16 @@ fn summary(lessons: &[Lesson]) -> Vec<String> {
                     }
                 }
             }
+            // Every field of every exercise (statement, code, checks,
+            // hints, prediction) but where it is written.
+            for e in &l.exercises {
+                let e = tutorbot::content::Exercise {
+                    path: Default::default(),
+                    line: 0,
+                    ..e.clone()
+                };
+                s += &format!("exercise {e:?}\n");
+            }
             s
         })
         .collect()
@@ -156,6 +166,12 @@ fn the_built_in_lessons_converted_to_one_file_form_give_the_same_catalog() {
     }
     let converted = Catalog::load(dir.path()).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(converted.lessons().len(), 3);
+    let exercises = |c: &Catalog| c.lessons().iter().map(|l| l.exercises.len()).sum::<usize>();
+    assert!(
+        exercises(&original) >= 5,
+        "the built-in lessons have exercises"
+    );
+    assert_eq!(exercises(&converted), exercises(&original));
     assert_eq!(summary(converted.lessons()), summary(original.lessons()));
 
     // `tutorbot check` says the same of both forms.
@@ -213,7 +229,8 @@ async fn a_new_lesson_is_written_edited_checked_and_served(pool: PgPool) {
         .output()
         .unwrap();
     assert!(check.status.success(), "{}", show(&check));
-    assert!(String::from_utf8_lossy(&check.stdout).contains("1 lesson(s), 1 quiz question(s)"));
+    assert!(String::from_utf8_lossy(&check.stdout)
+        .contains("1 lesson(s), 1 quiz question(s), 1 exercise(s)"));
     // Its warnings (one question cannot test two objectives) point into
     // the quiz block, not at the top of the file.
     let quiz_line = std::fs::read_to_string(&file)
@@ -268,6 +285,11 @@ fn the_complete_example_in_prompts_readme_passes_every_check() {
         2
     );
     assert_eq!(lesson.quiz.unwrap().questions.len(), 2);
+    assert_eq!(lesson.exercises.len(), 1);
+    assert!(
+        lesson.exercises[0].statement.contains("```py"),
+        "the statement keeps its own code block"
+    );
 }
 
 #[test]

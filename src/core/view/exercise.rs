@@ -78,7 +78,8 @@ pub fn list(catalog: &Catalog, who: Learner, list: &ExerciseList) -> CreateInter
 
 /// One exercise: its statement, what it proves and the learner's status,
 /// the starter code, and the way to answer: "Write your answer", a button
-/// per predicted time, or (typed in the console) the lines to type.
+/// per predicted time (in the console too, where a guess is typed as its
+/// number), or (typed in the console) the lines to type.
 pub fn exercise(
     catalog: &Catalog,
     who: Learner,
@@ -94,7 +95,10 @@ pub fn exercise(
         ]),
     ];
     let way = match (&e.predict, shown.typed) {
-        (_, true) => t.exercise_write_console.as_str().to_string(),
+        (Some(p), true) => t
+            .exercise_predict_console
+            .fill(&[("question", &p.question)]),
+        (None, true) => t.exercise_write_console.as_str().to_string(),
         (Some(p), false) => t.exercise_predict.fill(&[("question", &p.question)]),
         (None, false) => t.exercise_write_discord.as_str().to_string(),
     };
@@ -128,8 +132,10 @@ pub fn exercise(
             COLOUR
         });
     let buttons = match (&e.predict, shown.typed) {
-        (_, true) => Vec::new(),
-        (Some(p), false) => p
+        // The console types the answer; a guess is still a click first (a
+        // number there), which "opens the form": the lines typed next.
+        (None, true) => Vec::new(),
+        (Some(p), _) => p
             .choices
             .iter()
             .enumerate()

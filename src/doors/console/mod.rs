@@ -16,7 +16,12 @@
 //! `/run` reads the lines after it, as typed, up to a line holding only
 //! `.`, and hands them to the lab as one program; `/exercise LESSON ID`
 //! shows the exercise, then reads the answer the same way and hands it to
-//! the lab with the exercise's checks.
+//! the lab with the exercise's checks. A predict-then-run exercise first
+//! asks for a guess with its buttons, numbered like any other; the guess
+//! "opens the form" as in Discord (the core answers the click with it),
+//! and a form here is the typed lines up to `.`, sent as the form's submit
+//! would be (the lesson's version and the guess included), so the verdict
+//! shows the measured time beside the guess.
 //!
 //! Nothing typed is dropped: a line that is not UTF-8 is skipped with a
 //! note, and `/quit` (like the end of input) lets a demo still running
@@ -33,8 +38,8 @@ use serde_json::Value;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::core::followup::ChannelFollowup;
-use crate::core::request::{AttemptRequest, RunRequest};
-use crate::core::{Asked, Core, Followup, Learner, Outcome, Request};
+use crate::core::request::{AttemptRequest, RunRequest, RUN_FORM_ID};
+use crate::core::{Action, Asked, ButtonId, Core, Followup, Learner, Outcome, Request};
 pub use screen::Look;
 use screen::Shown;
 use words::{Declared, Typed};
@@ -103,8 +108,8 @@ where
     let mut seq = 0u64;
     // The code lines typed after `/run`, until the line `.`.
     let mut running: Option<Vec<String>> = None;
-    // The exercise (lesson, id) those lines answer, after `/exercise`.
-    let mut answering: Option<(String, String)> = None;
+    // The exercise those lines answer, after `/exercise` or a guess.
+    let mut answering: Option<Answering> = None;
 
     say(
         &mut out,
@@ -150,11 +155,11 @@ where
             let mut code = code.join("\n");
             code.push('\n');
             Typed::Asked(Ok(match answering.take() {
-                Some((lesson, exercise)) => Asked::Attempt(AttemptRequest {
-                    lesson,
-                    version: None,
-                    exercise,
-                    predicted: None,
+                Some(a) => Asked::Attempt(AttemptRequest {
+                    lesson: a.lesson,
+                    version: a.version,
+                    exercise: a.exercise,
+                    predicted: a.predicted,
                     code,
                     token: String::new(),
                     discord: false,
@@ -212,7 +217,12 @@ where
             other => other,
         });
         let exercise = match &asked {
-            Ok(Asked::Exercise(e)) => Some((e.lesson.clone(), e.exercise.clone())),
+            Ok(Asked::Exercise(e)) => Some(Answering {
+                lesson: e.lesson.clone(),
+                version: None,
+                exercise: e.exercise.clone(),
+                predicted: None,
+            }),
             _ => None,
         };
         let answer = match asked {
@@ -230,17 +240,34 @@ where
             }
             Err(refusal) => core.refuse(who, refusal),
         };
-        if answer.outcome == Outcome::Ok && exercise.is_some() {
-            // The answer's lines come next, up to `.`.
+        let value = serde_json::to_value(&answer.response)?;
+        // The answer's lines come next, up to `.`; unless the exercise asks
+        // for a guess first (its buttons), which opens the form.
+        if answer.outcome == Outcome::Ok && exercise.is_some() && !has_buttons(&value) {
             running = Some(Vec::new());
             answering = exercise;
         }
-        let value = serde_json::to_value(&answer.response)?;
         let text = match value.get("type").and_then(Value::as_u64) {
             // Autocomplete: show the choices the learner could pick.
             Some(8) => screen::choices(&value, texts.console_choices.as_str()),
             // Deferred: the edits that follow will show.
             Some(5) | Some(6) => continue,
+            // A form (a modal): the lines typed next fill it.
+            Some(9) => {
+                let data = value.get("data").unwrap_or(&Value::Null);
+                let Some(filling) = form(data, who) else {
+                    // No other form is ever drawn for a console learner.
+                    continue;
+                };
+                running = Some(Vec::new());
+                answering = filling;
+                let (title, label) = form_words(data);
+                look.markdown(
+                    &texts
+                        .console_form
+                        .fill(&[("title", &title), ("label", &label)]),
+                )
+            }
             _ => {
                 let drawn = screen::message(value.get("data").unwrap_or(&Value::Null), look);
                 // A refusal without buttons is a notice on top of the
@@ -255,6 +282,61 @@ where
     }
     out.flush().await?;
     Ok(())
+}
+
+/// The exercise typed lines answer: as typed (`/exercise LESSON ID`, the
+/// lesson served now), or as a form names it (the version it was drawn
+/// from, and the learner's guess).
+struct Answering {
+    lesson: String,
+    version: Option<String>,
+    exercise: String,
+    predicted: Option<u8>,
+}
+
+/// Whether a message answer carries buttons (or a select menu).
+fn has_buttons(answer: &Value) -> bool {
+    answer
+        .pointer("/data/components")
+        .and_then(Value::as_array)
+        .is_some_and(|rows| !rows.is_empty())
+}
+
+/// What the lines typed into a form answer: `Some(None)` for `/run`'s
+/// form, `Some(Some(..))` for an exercise's form drawn for `who`; `None`
+/// for any other.
+fn form(data: &Value, who: Learner) -> Option<Option<Answering>> {
+    let id = data.get("custom_id").and_then(Value::as_str)?;
+    if id == RUN_FORM_ID {
+        return Some(None);
+    }
+    match ButtonId::parse(id).ok()? {
+        ButtonId {
+            owner,
+            action:
+                Action::ExerciseSubmit {
+                    lesson,
+                    version,
+                    exercise,
+                    predicted,
+                },
+        } if owner == who.id => Some(Some(Answering {
+            lesson,
+            version: Some(version),
+            exercise,
+            predicted,
+        })),
+        _ => None,
+    }
+}
+
+/// A form's title and its first field's label.
+fn form_words(data: &Value) -> (String, String) {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+    (
+        text(data.get("title")),
+        text(data.pointer("/components/0/components/0/label")),
+    )
 }
 
 /// One line of input.
