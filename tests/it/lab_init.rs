@@ -194,7 +194,7 @@ async fn pid_1_runs_on_one_thread_and_outlasts_the_learners_signals() {
 import os, signal
 status = open("/proc/1/status").read()
 print([l for l in status.splitlines() if l.startswith(("Threads:", "Name:"))])
-for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGCHLD, signal.SIGPIPE):
+for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGCHLD, signal.SIGPIPE, signal.SIGSTOP):
     os.kill(1, sig)
 print(raw(b"GET /delay/1 HTTP/1.0\r\n\r\n").split("\r\n\r\n")[1])
 "#;

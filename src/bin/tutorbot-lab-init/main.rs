@@ -180,7 +180,10 @@ async fn run(python: PathBuf, config: Config) -> std::io::Result<()> {
     let socket = TcpSocket::new_v4()?;
     socket.set_reuseaddr(true)?;
     socket.bind(([127, 0, 0, 1], config.port).into())?;
-    let listener = socket.listen(256)?;
+    // A deep backlog: a learner opening hundreds of connections at once
+    // must not see SYNs dropped (and retried a second later) while this
+    // loop waits for a CPU on a busy machine.
+    let listener = socket.listen(1024)?;
     // Before the learner starts, so its end is never missed.
     let mut children = signal(SignalKind::child())?;
 

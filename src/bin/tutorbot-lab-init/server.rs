@@ -248,7 +248,7 @@ async fn refuse(mut stream: TcpStream, answer: &[u8]) {
     if stream.write_all(answer).await.is_err() || stream.shutdown().await.is_err() {
         return;
     }
-    let mut chunk = [0u8; 16 * 1024];
+    let mut chunk = [0u8; 4096];
     let mut dropped = 0;
     while dropped < MAX_LINGER_BYTES {
         match stream.read(&mut chunk).await {
