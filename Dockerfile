@@ -17,12 +17,14 @@ RUN cargo chef prepare --recipe-path recipe.json
 FROM chef AS build
 COPY --from=planner /src/recipe.json recipe.json
 # Changes only when the recipe does.
+# (tutorbot-lab-init's few dependencies are among tutorbot's.)
 RUN cargo chef cook --release --locked --recipe-path recipe.json --bin tutorbot
 # The sources (.dockerignore keeps target/, .git and .env out). The queries'
 # offline data (.sqlx/) lets the build check them without a database;
 # migrations and the built-in lessons are embedded in the binary.
 COPY . .
-RUN cargo build --release --locked --bin tutorbot
+# tutorbot-lab-init is the lab sandbox's PID 1, found next to tutorbot.
+RUN cargo build --release --locked --bin tutorbot --bin tutorbot-lab-init
 
 # Run stage: a small image, a non-root user and the binary, which carries
 # its lessons; mount a folder and set PROMPTS_DIR to serve your own.
@@ -36,7 +38,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
 COPY scripts/lab-runtime scripts/lab-requirements.txt /opt/tutorbot-lab-setup/
 RUN /opt/tutorbot-lab-setup/lab-runtime
 WORKDIR /app
-COPY --from=build /src/target/release/tutorbot /usr/local/bin/tutorbot
+COPY --from=build /src/target/release/tutorbot /src/target/release/tutorbot-lab-init /usr/local/bin/
 USER tutorbot
 # ON_CONFIG_ERROR=wait: a missing setting (a blank DISCORD_TOKEN, say) prints
 # its one line and the container waits to be stopped, instead of exiting

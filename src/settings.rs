@@ -428,6 +428,7 @@ fn lab_settings(
         config: crate::lab::LabConfig {
             python: get("LAB_PYTHON").map_or(d.python, PathBuf::from),
             bwrap: get("LAB_BWRAP").map_or(d.bwrap, PathBuf::from),
+            init: get("LAB_INIT").map_or(d.init, PathBuf::from),
             uid: within("LAB_UID", d.uid.into(), 1, u32::MAX.into())? as u32,
             work_dir: d.work_dir,
             limits,

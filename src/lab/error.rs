@@ -24,6 +24,8 @@ pub enum BadJob {
 pub enum LabError {
     #[error("bubblewrap ({}) is not installed or not on PATH", .0.display())]
     BwrapMissing(PathBuf),
+    #[error("the lab's PID 1 ({}) is missing: build tutorbot-lab-init next to tutorbot or set LAB_INIT", .0.display())]
+    InitMissing(PathBuf),
     #[error("the lab's Python {} cannot be used: {reason}", .python.display())]
     Python { python: PathBuf, reason: String },
     #[error("the sandbox cannot start here (are user namespaces allowed?): {0}")]

@@ -25,8 +25,8 @@ pub struct LabLimits {
     /// Address space of each process (`RLIMIT_AS`), in bytes.
     pub memory_bytes: u64,
     /// Processes (and threads) in the sandbox at once (`RLIMIT_NPROC`,
-    /// counted in the sandbox's own user namespace; the lab's own two,
-    /// PID 1 and the practice server, count too).
+    /// counted in the sandbox's own user namespace; the lab's own PID 1,
+    /// which is also the practice server, counts too).
     pub processes: u32,
     /// Largest file the code may write (`RLIMIT_FSIZE`), in bytes.
     pub file_size_bytes: u64,
@@ -65,6 +65,10 @@ pub struct LabConfig {
     pub python: PathBuf,
     /// `LAB_BWRAP`: the bubblewrap binary (a name is looked up on `PATH`).
     pub bwrap: PathBuf,
+    /// `LAB_INIT`: the sandbox's PID 1, `tutorbot-lab-init` (limits, the
+    /// practice server, reaping, the report), bound read-only into each
+    /// sandbox. Default: [`default_init`].
+    pub init: PathBuf,
     /// `LAB_UID`: when the bot runs as root, the host uid each sandbox runs
     /// as (never root: the kernel does not cap root's processes).
     pub uid: u32,
@@ -77,6 +81,31 @@ pub struct LabConfig {
 /// Dockerfile): a venv of the system Python with httpx and aiohttp.
 pub const DEFAULT_PYTHON: &str = "/opt/tutorbot-lab/bin/python3";
 
+/// The file name of the sandbox's PID 1, built with tutorbot.
+pub const INIT_NAME: &str = "tutorbot-lab-init";
+
+/// Where `tutorbot-lab-init` is unless `LAB_INIT` says: next to the running
+/// executable (`tutorbot`, as built and as installed by the Dockerfile), or
+/// one folder up (tests and benches run from `target/*/deps/`, the bins
+/// live in `target/*/`). When neither has it, the path next to the
+/// executable, so the lab's reason for being off names where it looked.
+pub fn default_init() -> PathBuf {
+    let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(std::path::Path::to_path_buf))
+    else {
+        return PathBuf::from(INIT_NAME);
+    };
+    let beside = dir.join(INIT_NAME);
+    if beside.is_file() {
+        return beside;
+    }
+    match dir.parent().map(|up| up.join(INIT_NAME)) {
+        Some(up) if up.is_file() => up,
+        _ => beside,
+    }
+}
+
 /// `nobody`.
 pub const DEFAULT_UID: u32 = 65534;
 
@@ -85,6 +114,7 @@ impl Default for LabConfig {
         LabConfig {
             python: DEFAULT_PYTHON.into(),
             bwrap: "bwrap".into(),
+            init: default_init(),
             uid: DEFAULT_UID,
             work_dir: std::env::temp_dir(),
             limits: LabLimits::default(),

@@ -3,17 +3,22 @@
 //! # Pieces
 //! - [`limits`]: [`LabLimits`] (CPU, wall, memory, processes, file size,
 //!   open files, output, `/tmp`; snekbox's anchors as defaults) and
-//!   [`LabConfig`] (the runtime, bubblewrap, the host uid).
+//!   [`LabConfig`] (the runtime, bubblewrap, the sandbox's PID 1, the host
+//!   uid).
 //! - [`runtime`]: which host paths the sandbox shows, read-only: the system
 //!   libraries and the Python runtime, nothing else.
 //! - [`sandbox`]: one run: a [`Job`] (checked code and stdin, optional
 //!   hidden checks) in, a [`Verdict`] out; the namespaces, the bounded
 //!   capture, the kill.
-//! - `py/`: the Python that runs inside: `launch.py` (PID 1: limits, the
-//!   practice server, reaping, the report), `server.py` (the practice server
-//!   on 127.0.0.1:8000 in the sandbox's own network namespace, the
-//!   `/delay/{ms}[?fail=1]` of the demo target), `run.py` (the learner's code,
-//!   then the checks).
+//! - `tutorbot-lab-init` (its own binary, `src/bin/tutorbot-lab-init/`):
+//!   the sandbox's PID 1, native so that a run starts one Python, not three.
+//!   It applies the learner's limits, serves the practice server on
+//!   127.0.0.1:8000 in the sandbox's own network namespace (the
+//!   `/delay/{ms}[?fail=1]` of the demo target, and `/requests` for the
+//!   hidden checks) on one thread, reaps, and reports. Found next to the
+//!   running executable, or at `LAB_INIT`; missing, the lab is off.
+//! - `py/`: the Python that runs inside: `run.py` (the learner's code, then
+//!   the checks) and `check_prelude.py` (the checks' helpers).
 //! - [`verdict`]: the report and output judged into a [`Verdict`], and its
 //!   words ("stopped: used more than 5 s of CPU").
 //! - [`probe`]: [`Lab`], on or off with a reason, decided once at start.

@@ -5,10 +5,13 @@
 //! namespaces (`--unshare-all`), `--die-with-parent`, `--new-session`, a
 //! fresh `/proc` and `/dev`, a size-capped private `/tmp`, the runtime's
 //! read-only mounts ([`Runtime`]), the run's own read-only folder at `/lab`
-//! (the code, stdin, the lab's three scripts, its `/etc`), an empty
-//! environment but a handful of variables, and `--as-pid-1` so that our
-//! `launch.py` is PID 1: signals from inside cannot stop it, and when it ends
-//! the kernel ends everything else in the sandbox. When the bot runs as
+//! (the code, stdin, `run.py`, the run's settings, its `/etc`), our PID 1
+//! read-only at [`INIT_IN_SANDBOX`], an empty environment but a handful of
+//! variables, and `--as-pid-1` so that `tutorbot-lab-init` (src/bin) is
+//! PID 1: it applies the learner's limits, serves the practice server,
+//! reaps, and reports; signals from inside cannot stop it, and when it ends
+//! the kernel ends everything else in the sandbox. Only the learner's
+//! process (`run.py`) starts a Python. When the bot runs as
 //! root, `bwrap` itself runs as [`LabConfig::uid`], an unprivileged host
 //! uid: the kernel never caps root's processes, and root would own the
 //! runtime's files.
@@ -45,13 +48,16 @@ use super::limits::{LabConfig, LabLimits, MAX_CODE_CHARS, MAX_STDIN_CHARS};
 use super::runtime::Runtime;
 use super::verdict::{judge, Captured, Observed, Report, Verdict};
 
-const LAUNCH_PY: &str = include_str!("py/launch.py");
-const SERVER_PY: &str = include_str!("py/server.py");
 const RUN_PY: &str = include_str!("py/run.py");
 const CHECK_PRELUDE_PY: &str = include_str!("py/check_prelude.py");
 
 /// The practice server's port, inside each sandbox's own network namespace.
 pub const PRACTICE_PORT: u16 = 8000;
+
+/// Where the sandbox's PID 1 (`LAB_INIT` on the host) is bound, read-only:
+/// outside `/lab`, whose files the bot writes per run, and outside the
+/// runtime's mounts.
+pub const INIT_IN_SANDBOX: &str = "/usr/libexec/tutorbot-lab-init";
 
 /// The most bytes of hidden checks (with the prelude) a job may carry: less
 /// than a pipe's buffer, so they are written before the sandbox starts.
@@ -121,16 +127,24 @@ pub struct Sandbox {
     config: LabConfig,
     runtime: Runtime,
     bwrap: PathBuf,
+    /// The sandbox's PID 1 on the host, as an absolute path.
+    init: PathBuf,
     /// Whether to drop to `config.uid` (only root can, and only root must).
     drop_to: Option<u32>,
 }
 
 impl Sandbox {
-    /// Finds bubblewrap and the runtime. Does not run anything in the
-    /// sandbox yet: [`probe`](super::probe) does.
+    /// Finds bubblewrap, the sandbox's PID 1 and the runtime. Does not run
+    /// anything in the sandbox yet: [`probe`](super::probe) does.
     pub async fn new(config: LabConfig) -> Result<Sandbox, LabError> {
         let bwrap =
             find_on_path(&config.bwrap).ok_or(LabError::BwrapMissing(config.bwrap.clone()))?;
+        // Absolute (bwrap binds it from its own working directory) and a
+        // file; whether it runs, the probe's real run finds out.
+        let init = std::fs::canonicalize(&config.init)
+            .ok()
+            .filter(|p| p.is_file())
+            .ok_or_else(|| LabError::InitMissing(config.init.clone()))?;
         let runtime = Runtime::find(&config.python).await?;
         // SAFETY: geteuid has no preconditions and cannot fail.
         let root = unsafe { libc::geteuid() } == 0;
@@ -139,6 +153,7 @@ impl Sandbox {
             config,
             runtime,
             bwrap,
+            init,
         })
     }
 
@@ -322,10 +337,13 @@ impl Sandbox {
             "--ro-bind".into(),
             folder.into(),
             "/lab".into(),
+            "--ro-bind".into(),
+            self.init.clone().into(),
+            INIT_IN_SANDBOX.into(),
             "--".into(),
+            INIT_IN_SANDBOX.into(),
+            // The Python run.py starts with (a venv's by its own name).
             self.runtime.python.clone().into(),
-            "-I".into(),
-            "/lab/launch.py".into(),
         ]);
         args
     }
@@ -501,8 +519,6 @@ impl RunFolder {
             },
         });
         let mut files: Vec<(&str, &[u8])> = vec![
-            ("launch.py", LAUNCH_PY.as_bytes()),
-            ("server.py", SERVER_PY.as_bytes()),
             ("run.py", RUN_PY.as_bytes()),
             ("main.py", job.code.as_bytes()),
             ("stdin", job.stdin.as_bytes()),

@@ -1,6 +1,6 @@
 //! How a run ended, in data and in words.
 //!
-//! The sandbox's PID 1 (`py/launch.py`) reports the learner's exit status,
+//! The sandbox's PID 1 (`tutorbot-lab-init`) reports the learner's exit status,
 //! CPU time and timings as JSON lines on a pipe; the practice server reports
 //! each request; `py/run.py` reports the hidden checks. [`Verdict`] gathers
 //! them with the captured output. The learner's process could write to that

@@ -32,6 +32,7 @@ mod http_door;
 mod lab;
 mod lab_exercises;
 mod lab_hostile;
+mod lab_init;
 mod lesson_files;
 mod lesson_flow;
 mod operator;
