@@ -193,6 +193,7 @@ async fn main() -> anyhow::Result<()> {
         catalog: Arc::clone(&core.catalog),
         clock: clock.clone(),
         config: ReminderConfig::default(),
+        lessons: None,
     };
     let mut rounds = Vec::new();
     let mut round_rows = 0;

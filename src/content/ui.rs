@@ -124,6 +124,10 @@ texts! { Texts;
     /// A lesson's heading, and one whose lesson is no longer served.
     my_data_lesson: [lesson, title],
     my_data_lesson_gone: [lesson],
+    /// A server's lesson's heading, served here; and one not served here
+    /// (another server's, or removed).
+    my_data_pack_lesson: [lesson, title, server],
+    my_data_pack_lesson_elsewhere: [lesson, server],
     /// One line a kind of record in a lesson: its counts and newest date.
     my_data_marks_line: [counts, date],
     my_data_ticked: [count],

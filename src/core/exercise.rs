@@ -116,7 +116,7 @@ pub async fn list<'a>(
         Vec::new()
     } else {
         core.store
-            .exercise_tallies(who.id, Some(&lesson.id))
+            .exercise_tallies(who.id, Some(lesson.key()))
             .await
             .map_err(error::load)?
     };
@@ -177,7 +177,7 @@ pub async fn form<'a>(
     guess(exercise, predicted)?;
     let last = core
         .store
-        .last_exercise_code(who.id, &lesson.id, &exercise.id)
+        .last_exercise_code(who.id, lesson.key(), &exercise.id)
         .await
         .map_err(error::load)?;
     let code = last
@@ -239,7 +239,7 @@ pub async fn attempt(
         };
         let guess = guess(exercise, predicted).ok().flatten();
         let attempt = NewAttempt {
-            lesson: &lesson.id,
+            lesson: lesson.key(),
             exercise: &exercise.id,
             passed: passed(&verdict),
             wall_ms: i32::try_from(verdict.wall.as_millis()).unwrap_or(i32::MAX),
@@ -291,7 +291,7 @@ pub async fn tick<'a>(
         return Err(Refusal::NotPassed.into());
     }
     core.store
-        .tick(interaction, who.id, &lesson.id, &objective.id, true)
+        .tick(interaction, who.id, lesson.key(), &objective.id, true)
         .await
         .map_err(error::save)?;
     Ok(ExerciseTicked { objective })
@@ -350,7 +350,7 @@ async fn tally(
 ) -> Result<Tally, CoreError> {
     let tallies = core
         .store
-        .exercise_tallies(who.id, Some(&lesson.id))
+        .exercise_tallies(who.id, Some(lesson.key()))
         .await
         .map_err(error::load)?;
     Ok(tallies

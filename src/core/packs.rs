@@ -18,6 +18,11 @@
 //! server's generation every `PACK_CHECK_SECS`. So every instance serves a
 //! new version within moments of Publish, without a restart.
 //!
+//! Each lesson loaded here is marked with its server's scope
+//! ([`crate::content::Scope::Server`]): what a learner does in it is
+//! stored under that scope, apart from any other server's lesson (or a
+//! built-in one) of the same id.
+//!
 //! The cache is content, never learner state: any instance, after any
 //! restart, builds the same catalog from Postgres.
 
@@ -25,7 +30,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::content::pack::{load_stored, Format};
-use crate::content::{Catalog, Lesson};
+use crate::content::{Catalog, Lesson, Scope};
 use crate::settings::PackSettings;
 use crate::store::{Store, StoreError, PACKS_CHANNEL};
 
@@ -145,6 +150,11 @@ impl Packs {
                                 );
                             })
                             .ok()
+                            .map(|mut lesson| {
+                                // What learners do in it is filed under this server.
+                                lesson.scope = Scope::Server(guild);
+                                lesson
+                            })
                     })
                     .collect::<Vec<_>>();
                 (generation, lessons)

@@ -40,6 +40,7 @@ fn scheduler(pool: &PgPool, fake: &FakeDiscord, clock: &Arc<ManualWallClock>) ->
         catalog: Arc::new(catalog()),
         clock: clock.clone(),
         config: config(),
+        lessons: None,
     }
 }
 
