@@ -1101,3 +1101,68 @@ async fn a_quiz_answered_in_a_servers_lesson_comes_back_for_review_and_in_its_re
     assert_eq!((report.claimed, report.sent), (1, 0), "{report:?}");
     assert_eq!(door.fake.dms().len(), 1);
 }
+
+// ── Teachers' data in /my-data and /forget-me (#15) ──
+
+#[sqlx::test]
+async fn a_teachers_data_is_shown_and_forgetting_them_keeps_the_servers_lessons(pool: PgPool) {
+    let door = door(&pool).await;
+    publish_in(
+        &door,
+        GUILD,
+        "course.md",
+        lesson_text("course", "Our course"),
+    )
+    .await;
+
+    let (_, call) = command(&door, TEACHER, Some(GUILD), "my-data", vec![]).await;
+    let shown = embed_text(call.message());
+    assert!(
+        shown.contains(&format!("`course` version 1, server `{GUILD}`: uploaded")),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("published") && shown.contains("made the served version"),
+        "{shown}"
+    );
+
+    let (o, _) = command(&door, TEACHER, Some(GUILD), "forget-me", vec![]).await;
+    let (_, done) = click_first(&door, &o, "fy:").await;
+    let said = done.message()["content"].as_str().unwrap_or_default();
+    assert!(said.contains("a former member"), "{said}");
+    let named: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM pack_uploads WHERE uploaded_by = $1 OR published_by = $1)
+              + (SELECT count(*) FROM lesson_packs WHERE published_by = $1)",
+    )
+    .bind(TEACHER as i64)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(named, 0);
+    let former: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pack_uploads WHERE uploaded_by = 0 AND published_by = 0",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(former, 1);
+
+    // The server still serves its lesson; its history names a former member.
+    let lesson = open_lesson(&door, snowflake(), GUILD, "course").await;
+    assert_eq!(lesson.message()["embeds"][0]["title"], "Our course");
+    let (_, call) = command(&door, TEACHER, Some(GUILD), "my-data", vec![]).await;
+    assert!(embed_text(call.message()).contains("I store nothing about you"));
+    let manager = origin(&door.fake, snowflake(), GUILD);
+    let history = deliver(
+        &door,
+        &author(
+            &manager,
+            "history",
+            vec![opt_string("lesson", "course")],
+            MANAGE_GUILD,
+        ),
+    )
+    .await;
+    let lines = embed_text(history.message());
+    assert!(lines.contains("uploaded by a former member"), "{lines}");
+}

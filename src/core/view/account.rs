@@ -8,7 +8,7 @@ use crate::content::{Catalog, LessonKey, Scope};
 use crate::core::button::Action;
 use crate::core::limits;
 use crate::core::request::Learner;
-use crate::store::LearnerData;
+use crate::store::{AuthorRole, LearnerData};
 
 /// `/my-data`: everything stored about the learner, grouped by lesson (a
 /// line a kind of record, with its count and newest date), then what is not
@@ -16,7 +16,7 @@ use crate::store::LearnerData;
 /// stored are left out.
 pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInteractionResponse {
     let texts = &catalog.texts;
-    if !data.known {
+    if !data.known && data.authored.is_empty() {
         return notice(texts.my_data_nothing.as_str());
     }
     let since = data
@@ -30,6 +30,11 @@ pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInt
         out.push(String::new());
         out.push(group.heading);
         out.extend(group.lines);
+    }
+    if !data.authored.is_empty() {
+        out.push(String::new());
+        out.push(texts.my_data_authored_title.as_str().to_string());
+        out.extend(authored_lines(catalog, data));
     }
     out.push(String::new());
     if let Some(line) = demos_line(catalog, data) {
@@ -199,6 +204,42 @@ fn exercises_line(catalog: &Catalog, data: &LearnerData, lesson: LessonKey<'_>) 
         t.my_data_exercise_lesson
             .fill(&[("exercises", &items), ("date", &date(newest))]),
     )
+}
+
+/// One line a stored version of a server's lesson that names the person:
+/// "`intro` version 2, server `…`: uploaded …, published …".
+fn authored_lines(catalog: &Catalog, data: &LearnerData) -> Vec<String> {
+    let texts = &catalog.texts;
+    let mut lines: Vec<String> = Vec::new();
+    let mut current: Option<(Scope, &str, i32)> = None;
+    let mut roles: Vec<String> = Vec::new();
+    let mut flush = |current: Option<(Scope, &str, i32)>, roles: &mut Vec<String>| {
+        if let Some((scope, lesson, version)) = current {
+            lines.push(texts.my_data_authored_line.fill(&[
+                ("lesson", &lesson),
+                ("version", &version),
+                ("server", &scope.guild().unwrap_or_default()),
+                ("roles", &roles.join(", ")),
+            ]));
+        }
+        roles.clear();
+    };
+    // The store orders them by server, lesson, version and role.
+    for a in &data.authored {
+        let key = (a.scope, a.lesson_id.as_str(), a.version);
+        if current != Some(key) {
+            flush(current, &mut roles);
+            current = Some(key);
+        }
+        let role = match a.role {
+            AuthorRole::Uploaded => &texts.my_data_role_uploaded,
+            AuthorRole::Published => &texts.my_data_role_published,
+            AuthorRole::Served => &texts.my_data_role_served,
+        };
+        roles.push(role.fill(&[("date", &date(a.at))]));
+    }
+    flush(current, &mut roles);
+    lines
 }
 
 /// "Demos: 3 runs (gather ×2, blocking ×1) · newest …".
