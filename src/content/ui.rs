@@ -395,6 +395,8 @@ texts! { AuthorTexts;
     author_list_line: [id, version, title, when],
     author_history_title: [lesson],
     author_history_line: [version, title, by, when, state],
+    /// Under the versions: how many are kept.
+    author_history_kept: [kept],
     /// Who uploaded a version, once they used `/forget-me`.
     author_former_member: [],
     author_state_current: [],

@@ -714,6 +714,7 @@ async fn a_server_may_serve_only_so_many_lessons_and_bytes(pool: PgPool) {
             server_max: 3000,
             ..Default::default()
         },
+        ..PackSettings::default()
     });
     let core = support::core(pool.clone()).with_packs(small);
     let door = Door::start_limited(core, pool.clone(), ServeLimits::default(), |_| {}).await;
@@ -1165,4 +1166,95 @@ async fn a_teachers_data_is_shown_and_forgetting_them_keeps_the_servers_lessons(
     .await;
     let lines = embed_text(history.message());
     assert!(lines.contains("uploaded by a former member"), "{lines}");
+}
+
+// ── A cap on stored history (#15) ──
+
+#[sqlx::test]
+async fn a_server_keeps_the_newest_versions_of_a_lesson_and_drafts_expire(pool: PgPool) {
+    let kept = Packs::new(PackSettings {
+        attachment_hosts: vec!["127.0.0.1".into()],
+        check_every: Duration::from_secs(3600),
+        versions_kept: 2,
+        ..PackSettings::default()
+    });
+    let core = support::core(pool.clone()).with_packs(kept);
+    let door = Door::start_limited(core, pool.clone(), ServeLimits::default(), |_| {}).await;
+    for n in 1..=4 {
+        publish_in(
+            &door,
+            GUILD,
+            "course.md",
+            lesson_text("course", &format!("Version {n}")),
+        )
+        .await;
+    }
+    let versions = || async {
+        sqlx::query_scalar::<_, i32>("SELECT version FROM lesson_pack_versions ORDER BY version")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(versions().await, vec![3, 4]);
+    let uploads: i64 = sqlx::query_scalar("SELECT count(*) FROM pack_uploads")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(uploads, 2, "uploads left with no version are deleted");
+
+    let o = origin(&door.fake, TEACHER, GUILD);
+    let history = deliver(
+        &door,
+        &author(
+            &o,
+            "history",
+            vec![opt_string("lesson", "course")],
+            MANAGE_GUILD,
+        ),
+    )
+    .await;
+    let lines = embed_text(history.message());
+    assert!(lines.contains("**4**: Version 4") && lines.contains("**3**: Version 3"));
+    assert!(!lines.contains("**2**:"), "{lines}");
+    assert!(
+        lines.contains("keeps the newest 2 published versions"),
+        "{lines}"
+    );
+    let gone = deliver(
+        &door,
+        &author(
+            &o.next(),
+            "rollback",
+            vec![opt_string("lesson", "course"), opt_integer("version", 1)],
+            MANAGE_GUILD,
+        ),
+    )
+    .await;
+    assert!(embed_text(gone.message()).contains("no published version 1"));
+
+    // A draft never published: not counted, and deleted once an hour old.
+    let (_, edit) = upload_file(
+        &door,
+        "course.md",
+        lesson_text("course", "Draft").into_bytes(),
+    )
+    .await;
+    assert_eq!(button_ids(&edit).len(), 2);
+    assert_eq!(versions().await, vec![3, 4, 5]);
+    let store = tutorbot::store::Store::from_pool(pool.clone());
+    assert_eq!(store.expire_pack_drafts().await.unwrap(), 0);
+    sqlx::query(
+        "UPDATE pack_uploads SET created_at = now() - interval '2 hours'
+         WHERE published_at IS NULL",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(store.expire_pack_drafts().await.unwrap(), 1);
+    assert_eq!(versions().await, vec![3, 4]);
+    let served: Vec<i32> = sqlx::query_scalar("SELECT version FROM lesson_packs")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(served, vec![4]);
 }

@@ -86,8 +86,12 @@ pub fn outcome(catalog: &Catalog, outcome: &AuthorOutcome) -> CreateInteractionR
                 .collect();
             embed_notice(t.author_list_title.as_str(), &lines)
         }
-        AuthorOutcome::History { lesson, versions } => {
-            let lines: Vec<String> = versions
+        AuthorOutcome::History {
+            lesson,
+            versions,
+            kept,
+        } => {
+            let mut lines: Vec<String> = versions
                 .iter()
                 .map(|v| {
                     let state = if v.current {
@@ -106,6 +110,8 @@ pub fn outcome(catalog: &Catalog, outcome: &AuthorOutcome) -> CreateInteractionR
                     ])
                 })
                 .collect();
+            lines.push(String::new());
+            lines.push(t.author_history_kept.fill(&[("kept", kept)]));
             embed_notice(&t.author_history_title.fill(&[("lesson", lesson)]), &lines)
         }
         AuthorOutcome::RolledBack { lesson, version } => notice(
