@@ -653,3 +653,111 @@ async fn the_sweeper_ends_when_the_pool_closes(pool: PgPool) {
         .expect("the sweeper ends with the pool")
         .unwrap();
 }
+
+/// Rows written before progress had scopes are filed under the server whose
+/// lesson they are where the stored uploads or the learner's own attempts
+/// settle it, and stay built in otherwise (see the migration's comment).
+#[sqlx::test(migrations = false)]
+async fn rows_stored_before_scopes_are_filed_under_the_server_whose_lesson_they_are(pool: PgPool) {
+    // The schema as it was: every migration before the scope's.
+    let before = tempfile::tempdir().unwrap();
+    let mut names: Vec<_> = std::fs::read_dir("migrations")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.as_str() < "20261204000002")
+        .collect();
+    names.sort();
+    for name in &names {
+        std::fs::copy(
+            std::path::Path::new("migrations").join(name),
+            before.path().join(name),
+        )
+        .unwrap();
+    }
+    sqlx::migrate::Migrator::new(before.path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    // Server 100 uploaded `intro`; servers 100 and 200 both `shared`.
+    // Learner 7 ticked in `async` (built in), `intro` and `shared`, and
+    // answered `intro`; learner 8 took `shared` in server 200.
+    for statement in [
+        "INSERT INTO pack_uploads (id, guild_id, uploaded_by, filename)
+         VALUES (1, 100, 9, 'a.zip'), (2, 200, 9, 'b.md')",
+        "INSERT INTO lesson_pack_versions (guild_id, lesson_id, version, upload_id, format, source, title)
+         VALUES (100, 'intro', 1, 1, 'md', 'x', 't'), (100, 'shared', 1, 1, 'md', 'x', 't'),
+                (200, 'shared', 1, 2, 'md', 'x', 't')",
+        "INSERT INTO learners (id) VALUES (7), (8)",
+        "INSERT INTO checklist_marks (learner_id, lesson_id, objective_id, ticked)
+         VALUES (7, 'async', 'a', true), (7, 'intro', 'a', true), (7, 'shared', 'a', true),
+                (8, 'shared', 'a', true)",
+        "INSERT INTO quiz_attempts (learner_id, guild_id, lesson_id, quiz_version, seed)
+         VALUES (7, 100, 'intro', 'v', 1), (8, 200, 'shared', 'v', 1), (8, 200, 'async', 'v', 1)",
+        "INSERT INTO review_cards (learner_id, lesson_id, question_id, due, stability, difficulty,
+             elapsed_days, scheduled_days, reps, lapses, state, last_review)
+         VALUES (7, 'intro', 'q', now(), 1, 5, 0, 1, 1, 0, 2, now()),
+                (8, 'shared', 'q', now(), 1, 5, 0, 1, 1, 0, 2, now()),
+                (8, 'async', 'q', now(), 1, 5, 0, 1, 1, 0, 2, now())",
+        "INSERT INTO exercise_attempts (interaction_id, learner_id, lesson_id, exercise_id, passed,
+             wall_ms, code)
+         VALUES (1, 7, 'intro', 'e', true, 1, ''), (2, 8, 'async', 'e', true, 1, '')",
+    ] {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+
+    sqlx::migrate!("./migrations").run(&pool).await.unwrap();
+    let scopes = |table: &str| {
+        let sql = format!(
+            "SELECT learner_id, lesson_id, scope FROM {table} ORDER BY learner_id, lesson_id"
+        );
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (i64, String, i64)>(&sql)
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let row = |l: i64, lesson: &str, scope: i64| (l, lesson.to_string(), scope);
+    assert_eq!(
+        scopes("checklist_marks").await,
+        vec![
+            row(7, "async", 0),
+            row(7, "intro", 100),
+            // Two servers uploaded `shared` and learner 7 never took its quiz.
+            row(7, "shared", 0),
+            // Learner 8's attempts at `shared` were all in server 200.
+            row(8, "shared", 200),
+        ]
+    );
+    assert_eq!(
+        scopes("quiz_attempts").await,
+        vec![
+            row(7, "intro", 100),
+            row(8, "async", 0),
+            row(8, "shared", 200)
+        ]
+    );
+    assert_eq!(
+        scopes("review_cards").await,
+        vec![
+            row(7, "intro", 100),
+            row(8, "async", 0),
+            row(8, "shared", 200)
+        ]
+    );
+    assert_eq!(
+        scopes("exercise_attempts").await,
+        vec![row(7, "intro", 100), row(8, "async", 0)]
+    );
+    // The widened key: the same objective of another server's `intro`.
+    sqlx::query(
+        "INSERT INTO checklist_marks (learner_id, scope, lesson_id, objective_id, ticked)
+         VALUES (7, 200, 'intro', 'a', true)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+}
