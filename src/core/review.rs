@@ -22,8 +22,9 @@
 //! other content: a new version that keeps the question id keeps the card.
 //!
 //! A button carries (lesson, quiz version, question index, the card's reps,
-//! choice or rating), and the server for a card of a server's lesson. The version must be the quiz we serve now, or the
-//! question may have changed: a clear answer, nothing written. The reps must
+//! choice or rating), and the server for a card of a server's lesson. The
+//! version must be the quiz we serve now, or the question may have changed:
+//! a clear answer, nothing written. The reps must
 //! be the card's now, or an earlier click on the same drawn card already
 //! counted: the card is shown as it stands, nothing written. The choice
 //! order is a pure function of (learner, card, reps), so a click delivered
@@ -456,7 +457,11 @@ impl<'a> Shelf<'a> {
             Some(packs) => match packs.catalog_for(guild, &core.catalog, &core.store).await {
                 Ok(catalog) => catalog,
                 Err(e) => {
-                    tracing::warn!(guild, error = %e, "a server's lessons could not be loaded for a review");
+                    tracing::warn!(
+                        guild,
+                        error = %e,
+                        "a server's lessons could not be loaded for a review"
+                    );
                     None
                 }
             },
