@@ -193,6 +193,7 @@ async fn main() -> anyhow::Result<()> {
         catalog: Arc::clone(&core.catalog),
         clock: clock.clone(),
         config: ReminderConfig::default(),
+        lessons: None,
     };
     let mut rounds = Vec::new();
     let mut round_rows = 0;
@@ -294,6 +295,55 @@ async fn main() -> anyhow::Result<()> {
         2 * n,
         "every wrong answer and every rating was saved"
     );
+
+    // 5. What a reminder adds for a learner with cards due: their due cards
+    // read and each checked against its lesson as served now
+    // (`review::due_count`), with one card due and with every question of
+    // the lesson due.
+    let all: Vec<String> = lesson
+        .quiz
+        .as_ref()
+        .expect("a quiz")
+        .questions
+        .iter()
+        .map(|q| q.id.clone())
+        .collect();
+    let third: i64 = 3_000_000;
+    let m = (WARMUP + CLICKS) as i64;
+    sqlx::query("INSERT INTO learners (id) SELECT g FROM generate_series($1, $2) g")
+        .bind(third)
+        .bind(third + 2 * m - 1)
+        .execute(&pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO review_cards (learner_id, lesson_id, question_id, due, stability,
+             difficulty, elapsed_days, scheduled_days, reps, lapses, state, last_review)
+         SELECT g, 'async', q, '2026-03-01', 3, 5, 0, 1, 1, 0, 2, '2026-02-28'
+         FROM generate_series($1, $2) g, unnest($3::text[]) WITH ORDINALITY AS u(q, i)
+         WHERE g >= $1 + $4 OR i = 1",
+    )
+    .bind(third)
+    .bind(third + 2 * m - 1)
+    .bind(&all)
+    .bind(m)
+    .execute(&pool)
+    .await?;
+    sqlx::query("ANALYZE").execute(&pool).await?;
+    let (mut one_card, mut every_card) = (Vec::new(), Vec::new());
+    for i in 0..2 * m {
+        let (stored, times) = if i < m {
+            (1, &mut one_card)
+        } else {
+            (all.len() as i64, &mut every_card)
+        };
+        let t = Instant::now();
+        let counted = tutorbot::core::review::due_count(&core, (third + i) as u64, stored).await?;
+        let took = t.elapsed();
+        assert_eq!(counted, stored);
+        if i % m >= WARMUP as i64 {
+            times.push(took);
+        }
+    }
     core.store.close().await;
 
     let mut admin = sqlx::PgConnection::connect(&base).await?;
@@ -320,6 +370,19 @@ async fn main() -> anyhow::Result<()> {
              claim + each row moved on (`Reminders::round`), 300 rounds"
         ),
         &rounds,
+    );
+    row(
+        &format!(
+            "reminder's check of a learner's due cards, 1 card (`review::due_count`, {CLICKS} learners)"
+        ),
+        &one_card,
+    );
+    row(
+        &format!(
+            "reminder's check of a learner's due cards, {} cards ({CLICKS} learners)",
+            all.len()
+        ),
+        &every_card,
     );
     row(
         &format!("`/review` wrong choice: Again saved ({CLICKS} clicks)"),

@@ -106,6 +106,7 @@ pub fn start_reminders(settings: &Settings, core: &Core) {
         catalog: Arc::clone(&core.catalog),
         clock: Arc::clone(&core.clock),
         config: settings.reminder,
+        lessons: Some(core.clone()),
     };
     let pool = core.store.pool().clone();
     tokio::spawn(reminders.run(async move { pool.close_event().await }));

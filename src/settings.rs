@@ -99,7 +99,14 @@ pub struct PackSettings {
     /// `PACK_CHECK_SECS`: how often each instance compares every server's
     /// pack generation with its own, behind LISTEN/NOTIFY.
     pub check_every: Duration,
+    /// `PACK_MAX_VERSIONS`: how many stored versions of each lesson a
+    /// server keeps; a publish deletes those past the newest this many,
+    /// never the one served.
+    pub versions_kept: usize,
 }
+
+/// How many versions of a lesson a server keeps by default.
+pub const DEFAULT_VERSIONS_KEPT: usize = 20;
 
 /// Discord's attachment hosts.
 pub const DEFAULT_ATTACHMENT_HOSTS: &str = "cdn.discordapp.com,media.discordapp.net";
@@ -110,6 +117,7 @@ impl Default for PackSettings {
             limits: crate::content::pack::PackLimits::default(),
             attachment_hosts: hosts(DEFAULT_ATTACHMENT_HOSTS),
             check_every: Duration::from_secs(10),
+            versions_kept: DEFAULT_VERSIONS_KEPT,
         }
     }
 }
@@ -394,6 +402,7 @@ fn pack_settings(
         limits,
         attachment_hosts,
         check_every: Duration::from_secs(within("PACK_CHECK_SECS", 10, 1, 3600)?),
+        versions_kept: within("PACK_MAX_VERSIONS", d.versions_kept as u64, 1, 1000)? as usize,
     })
 }
 
@@ -688,10 +697,12 @@ mod tests {
         let s = settings(&[
             ("ATTACHMENT_HOSTS", " 127.0.0.1 , Example.org"),
             ("PACK_FILES_MAX", "10"),
+            ("PACK_MAX_VERSIONS", "3"),
         ])
         .unwrap();
         assert_eq!(s.packs.attachment_hosts, vec!["127.0.0.1", "example.org"]);
         assert_eq!(s.packs.limits.files_max, 10);
+        assert_eq!(s.packs.versions_kept, 3);
         let err = settings(&[("PACK_UNPACKED_MAX_BYTES", "1")]).unwrap_err();
         assert!(err.to_string().contains("PACK_UNPACKED_MAX_BYTES"), "{err}");
         let err = settings(&[("ATTACHMENT_HOSTS", " , ")]).unwrap_err();

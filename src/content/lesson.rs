@@ -37,6 +37,9 @@ pub struct Lesson {
     /// A fingerprint of every file of the lesson, carried in its buttons so
     /// that a button drawn from older content is recognised as stale.
     pub version: String,
+    /// Built in, or a server's pack (set when the pack is loaded): with the
+    /// id, the key of everything a learner does in the lesson.
+    pub scope: super::Scope,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +70,11 @@ pub struct Objective {
 }
 
 impl Lesson {
+    /// The key the store files a learner's work in this lesson under.
+    pub fn key(&self) -> super::LessonKey<'_> {
+        super::LessonKey::new(self.scope, &self.id)
+    }
+
     pub fn exercise(&self, id: &str) -> Option<&super::exercise::Exercise> {
         self.exercises.iter().find(|e| e.id == id)
     }
@@ -371,6 +379,7 @@ pub(super) fn assemble(draft: Draft, diags: &mut Diagnostics) -> Option<Lesson> 
         quiz,
         exercises,
         version: fingerprint.hex(),
+        scope: super::Scope::BuiltIn,
     })
 }
 

@@ -25,6 +25,7 @@ pub mod one_file;
 pub mod pack;
 pub mod pages;
 pub mod quiz;
+pub mod scope;
 pub mod template;
 pub mod tree;
 pub mod ui;
@@ -35,6 +36,7 @@ pub use diag::{Diagnostic, Diagnostics};
 pub use exercise::{Exercise, Predict, PredictChoice};
 pub use lesson::{Lesson, Objective, Section};
 pub use quiz::{Choice, Question, Quiz};
+pub use scope::{LessonKey, Scope, Within};
 pub use tree::Tree;
 pub use ui::{AuthorTexts, DemoTexts, LabTexts, ReviewTexts, Texts};
 

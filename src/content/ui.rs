@@ -124,6 +124,17 @@ texts! { Texts;
     /// A lesson's heading, and one whose lesson is no longer served.
     my_data_lesson: [lesson, title],
     my_data_lesson_gone: [lesson],
+    /// A server's lesson's heading, served here; and one not served here
+    /// (another server's, or removed).
+    my_data_pack_lesson: [lesson, title, server],
+    my_data_pack_lesson_elsewhere: [lesson, server],
+    /// Server lessons that name the person as uploader or publisher: a
+    /// heading, a line a version, and each role with its date.
+    my_data_authored_title: [],
+    my_data_authored_line: [lesson, version, server, roles],
+    my_data_role_uploaded: [date],
+    my_data_role_published: [date],
+    my_data_role_served: [date],
     /// One line a kind of record in a lesson: its counts and newest date.
     my_data_marks_line: [counts, date],
     my_data_ticked: [count],
@@ -386,6 +397,10 @@ texts! { AuthorTexts;
     author_list_line: [id, version, title, when],
     author_history_title: [lesson],
     author_history_line: [version, title, by, when, state],
+    /// Under the versions: how many are kept.
+    author_history_kept: [kept],
+    /// Who uploaded a version, once they used `/forget-me`.
+    author_former_member: [],
     author_state_current: [],
     author_state_published: [],
     author_state_draft: [],

@@ -33,7 +33,7 @@ use super::request::{AuthorAction, AuthorRequest, Learner};
 use super::view;
 use super::{Core, Followup};
 use crate::content::pack::check_upload;
-use crate::store::{PackEntry, PackSource, PackVersion, Published};
+use crate::store::{PackEntry, PackSource, PackVersion, PublishCaps, Published};
 
 /// What an `/author` request did, for [`view::author::outcome`] to draw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,8 @@ pub enum AuthorOutcome {
     History {
         lesson: String,
         versions: Vec<PackVersion>,
+        /// How many published versions of a lesson the server keeps.
+        kept: usize,
     },
     RolledBack {
         lesson: String,
@@ -123,7 +125,11 @@ async fn act(
             if versions.is_empty() {
                 return Err(AuthorRefusal::UnknownLesson(lesson).into());
             }
-            AuthorOutcome::History { lesson, versions }
+            AuthorOutcome::History {
+                lesson,
+                versions,
+                kept: packs.settings().versions_kept,
+            }
         }
         AuthorAction::Rollback { lesson, version } => {
             let no_version = || AuthorRefusal::NoVersion {
@@ -168,10 +174,15 @@ async fn act(
             AuthorOutcome::Deferred
         }
         AuthorAction::Publish { upload } => {
-            let limits = packs.settings().limits;
+            let settings = packs.settings();
+            let caps = PublishCaps {
+                lessons: settings.limits.lessons_max,
+                bytes: settings.limits.server_max,
+                versions: settings.versions_kept,
+            };
             match core
                 .store
-                .publish_pack(guild, upload, who.id, limits.lessons_max, limits.server_max)
+                .publish_pack(guild, upload, who.id, caps)
                 .await
                 .map_err(save)?
             {

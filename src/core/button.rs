@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use crate::content::is_valid_id;
+use crate::content::{is_valid_id, Scope};
 
 /// Discord's limit on a custom_id.
 pub const CUSTOM_ID_MAX: usize = 100;
@@ -70,12 +70,17 @@ pub enum Action {
     /// Answer a review card with choice `choice` (an index into the quiz
     /// file's order). The card is named by its question's index in the quiz
     /// of `version`, and by its `reps` when the buttons were drawn.
+    ///
+    /// A card of a server's lesson names the server too (`scope`): in
+    /// direct messages, where every card is reviewed, two servers' lessons
+    /// may share an id. A built-in card's id is written as before.
     ReviewAnswer {
         lesson: String,
         version: String,
         question: u8,
         reps: i32,
         choice: u8,
+        scope: Scope,
     },
     /// Rate a card answered right: 2 hard, 3 good, 4 easy.
     ReviewRate {
@@ -84,6 +89,7 @@ pub enum Action {
         question: u8,
         reps: i32,
         rating: u8,
+        scope: Scope,
     },
     /// Show the learner's next due card.
     ReviewNext,
@@ -189,14 +195,24 @@ impl ButtonId {
                 question,
                 reps,
                 choice,
-            } => write!(s, "ra:{o}:{lesson}:{version}:{question}:{reps}:{choice}"),
+                scope,
+            } => write!(
+                s,
+                "ra:{o}:{lesson}:{version}:{question}:{reps}:{choice}{}",
+                server(*scope)
+            ),
             Action::ReviewRate {
                 lesson,
                 version,
                 question,
                 reps,
                 rating,
-            } => write!(s, "rr:{o}:{lesson}:{version}:{question}:{reps}:{rating}"),
+                scope,
+            } => write!(
+                s,
+                "rr:{o}:{lesson}:{version}:{question}:{reps}:{rating}{}",
+                server(*scope)
+            ),
             Action::ReviewNext => write!(s, "rn:{o}"),
             Action::ExerciseOpen {
                 lesson,
@@ -297,14 +313,15 @@ impl ButtonId {
                 lesson: id(l)?,
                 version: version(v)?,
             },
-            ("ra", [l, v, q, r, c]) => Action::ReviewAnswer {
+            ("ra", [l, v, q, r, c, server @ ..]) => Action::ReviewAnswer {
                 lesson: id(l)?,
                 version: version(v)?,
                 question: small(q)?,
                 reps: reps(r)?,
                 choice: small(c)?,
+                scope: scope(server)?,
             },
-            ("rr", [l, v, q, r, g]) => Action::ReviewRate {
+            ("rr", [l, v, q, r, g, server @ ..]) => Action::ReviewRate {
                 lesson: id(l)?,
                 version: version(v)?,
                 question: small(q)?,
@@ -315,6 +332,7 @@ impl ButtonId {
                     "4" => 4,
                     _ => return Err(MalformedButton),
                 },
+                scope: scope(server)?,
             },
             ("rn", []) => Action::ReviewNext,
             ("xo", [l, v, e]) => Action::ExerciseOpen {
@@ -345,6 +363,23 @@ impl ButtonId {
             _ => return Err(MalformedButton),
         };
         Ok(ButtonId { owner, action })
+    }
+}
+
+/// A server's lesson's scope as the tail of a review button (`:guild`);
+/// nothing for a built-in lesson.
+fn server(scope: Scope) -> String {
+    scope
+        .guild()
+        .map_or_else(String::new, |guild| format!(":{guild}"))
+}
+
+/// No tail: a built-in lesson; one snowflake: that server's.
+fn scope(tail: &[&str]) -> Result<Scope, MalformedButton> {
+    match tail {
+        [] => Ok(Scope::BuiltIn),
+        [guild] => snowflake(guild).map(Scope::Server),
+        _ => Err(MalformedButton),
     }
 }
 
@@ -469,6 +504,15 @@ mod tests {
                 question: u8::MAX,
                 reps: i32::MAX,
                 choice: u8::MAX,
+                scope: Scope::BuiltIn,
+            },
+            Action::ReviewAnswer {
+                lesson: l.clone(),
+                version: v.clone(),
+                question: u8::MAX,
+                reps: i32::MAX,
+                choice: u8::MAX,
+                scope: Scope::Server(u64::MAX),
             },
             Action::ReviewRate {
                 lesson: l.clone(),
@@ -476,6 +520,15 @@ mod tests {
                 question: u8::MAX,
                 reps: i32::MAX,
                 rating: 4,
+                scope: Scope::BuiltIn,
+            },
+            Action::ReviewRate {
+                lesson: l.clone(),
+                version: v.clone(),
+                question: u8::MAX,
+                reps: i32::MAX,
+                rating: 4,
+                scope: Scope::Server(u64::MAX),
             },
             Action::ReviewNext,
             Action::ExerciseOpen {
@@ -549,6 +602,10 @@ mod tests {
             "rr:1:async:0123abcd:1:1:5",
             "ra:1:async:0123abcd:1:2147483648:0",
             "ra:1:async:0123abcd:1:-1:0",
+            "ra:1:async:0123abcd:1:1:0:0",
+            "ra:1:async:0123abcd:1:1:0:01",
+            "ra:1:async:0123abcd:1:1:0:7:7",
+            "rr:1:async:0123abcd:1:1:3:",
             "rn:1:x",
             "xo:1:async:0123abcd",
             "xo:1:async:0123abcd:Gather",

@@ -31,7 +31,7 @@ pub async fn show<'a>(
     let lesson = current(core, lesson, version)?;
     let ticked = core
         .store
-        .ticked(who.id, &lesson.id)
+        .ticked(who.id, lesson.key())
         .await
         .map_err(error::load)?;
     Ok(ChecklistShown {
@@ -62,7 +62,7 @@ pub async fn tick<'a>(
     }
     let tick = core
         .store
-        .tick(interaction, who.id, &lesson.id, objective, ticked)
+        .tick(interaction, who.id, lesson.key(), objective, ticked)
         .await
         .map_err(error::save)?;
     Ok(ChecklistShown {

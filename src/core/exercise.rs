@@ -118,7 +118,7 @@ pub async fn list<'a>(
         Vec::new()
     } else {
         core.store
-            .exercise_tallies(who.id, Some(&lesson.id))
+            .exercise_tallies(who.id, Some(lesson.key()))
             .await
             .map_err(error::load)?
     };
@@ -179,7 +179,7 @@ pub async fn form<'a>(
     guess(exercise, predicted)?;
     let last = core
         .store
-        .last_exercise_code(who.id, &lesson.id, &exercise.id)
+        .last_exercise_code(who.id, lesson.key(), &exercise.id)
         .await
         .map_err(error::load)?;
     let code = last
@@ -244,7 +244,7 @@ pub async fn attempt(
         };
         let guess = guess(exercise, predicted).ok().flatten();
         let attempt = NewAttempt {
-            lesson: &lesson.id,
+            lesson: lesson.key(),
             exercise: &exercise.id,
             passed: passed(&verdict),
             wall_ms: i32::try_from(verdict.wall.as_millis()).unwrap_or(i32::MAX),
@@ -296,7 +296,7 @@ pub async fn tick<'a>(
         return Err(Refusal::NotPassed.into());
     }
     core.store
-        .tick(interaction, who.id, &lesson.id, &objective.id, true)
+        .tick(interaction, who.id, lesson.key(), &objective.id, true)
         .await
         .map_err(error::save)?;
     Ok(ExerciseTicked { objective })
@@ -355,7 +355,7 @@ async fn tally(
 ) -> Result<Tally, CoreError> {
     let tallies = core
         .store
-        .exercise_tallies(who.id, Some(&lesson.id))
+        .exercise_tallies(who.id, Some(lesson.key()))
         .await
         .map_err(error::load)?;
     Ok(tallies

@@ -518,9 +518,11 @@ impl Core {
                 question,
                 reps,
                 choice,
+                scope,
             } => {
                 let button = review::ReviewButton {
                     lesson: &lesson,
+                    scope,
                     version: &version,
                     question,
                     reps,
@@ -534,9 +536,11 @@ impl Core {
                 question,
                 reps,
                 rating,
+                scope,
             } => {
                 let button = review::ReviewButton {
                     lesson: &lesson,
+                    scope,
                     version: &version,
                     question,
                     reps,

@@ -18,6 +18,14 @@
 //! server's generation every `PACK_CHECK_SECS`. So every instance serves a
 //! new version within moments of Publish, without a restart.
 //!
+//! The same periodic round deletes drafts never published once they are an
+//! hour old ([`crate::store::Store::expire_pack_drafts`]).
+//!
+//! Each lesson loaded here is marked with its server's scope
+//! ([`crate::content::Scope::Server`]): what a learner does in it is
+//! stored under that scope, apart from any other server's lesson (or a
+//! built-in one) of the same id.
+//!
 //! The cache is content, never learner state: any instance, after any
 //! restart, builds the same catalog from Postgres.
 
@@ -25,7 +33,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::content::pack::{load_stored, Format};
-use crate::content::{Catalog, Lesson};
+use crate::content::{Catalog, Lesson, Scope};
 use crate::settings::PackSettings;
 use crate::store::{Store, StoreError, PACKS_CHANNEL};
 
@@ -145,6 +153,11 @@ impl Packs {
                                 );
                             })
                             .ok()
+                            .map(|mut lesson| {
+                                // What learners do in it is filed under this server.
+                                lesson.scope = Scope::Server(guild);
+                                lesson
+                            })
                     })
                     .collect::<Vec<_>>();
                 (generation, lessons)
@@ -199,6 +212,13 @@ impl Packs {
                     _ = every.tick() => {
                         if let Err(e) = packs.check(&store).await {
                             tracing::debug!(error = %e, "the periodic lesson check failed");
+                        }
+                        // Drafts nobody published: gone after an hour, in
+                        // servers that upload nothing more too.
+                        match store.expire_pack_drafts().await {
+                            Ok(0) => {}
+                            Ok(n) => tracing::info!(drafts = n, "deleted drafts never published"),
+                            Err(e) => tracing::debug!(error = %e, "could not delete old drafts"),
                         }
                     }
                 }

@@ -67,6 +67,7 @@ pub fn screens(catalog: &Catalog, lesson: &str) -> anyhow::Result<Vec<(String, V
             attempt: Attempt {
                 id: 1,
                 learner: WHO.id,
+                scope: l.scope,
                 lesson_id: l.id.clone(),
                 version: quiz.version.clone(),
                 seed: 7,
@@ -156,6 +157,7 @@ fn progress(lesson: &Lesson) -> ProgressReport {
         .iter()
         .take(half)
         .map(|o| Mark {
+            scope: lesson.scope,
             lesson_id: lesson.id.clone(),
             objective_id: o.id.clone(),
             ticked: true,
@@ -165,7 +167,7 @@ fn progress(lesson: &Lesson) -> ProgressReport {
     let questions = lesson.quiz.as_ref().map_or(0, |q| q.questions.len() as i64);
     ProgressReport {
         marks,
-        scores: vec![(lesson.id.clone(), questions - 1, questions)],
+        scores: vec![(lesson.scope, lesson.id.clone(), questions - 1, questions)],
         demos: 3,
         streak: Streak {
             current: 2,

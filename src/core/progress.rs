@@ -1,24 +1,26 @@
-//! `/progress`: every lesson with its bar, last change, best quiz score and
-//! exercises passed;
+//! `/progress`: every lesson served here with its bar, last change, best
+//! quiz score and exercises passed (the learner's records are read whole
+//! and matched to each lesson by scope and id in the view);
 //! the learner's streak (days counted in their own time zone, UTC until they
 //! set one with `/remind`) and how many reviews are due.
 
 use super::error::{self, CoreError};
 use super::request::Learner;
 use super::Core;
+use crate::content::{Scope, Within};
 use crate::store::{ExerciseTally, Mark, Streak};
 
 /// What `/progress` shows, read from the store.
 #[derive(Debug)]
 pub struct ProgressReport {
     pub marks: Vec<Mark>,
-    /// (lesson, right, answered) of each lesson's best attempt.
-    pub scores: Vec<(String, i64, i64)>,
+    /// (scope, lesson, right, answered) of each lesson's best attempt.
+    pub scores: Vec<(Scope, String, i64, i64)>,
     /// How many demos the learner ran.
     pub demos: i64,
     /// Current and longest streak, in days.
     pub streak: Streak,
-    /// Review cards due now.
+    /// Review cards due now, of those `/review` shows here.
     pub reviews_due: i64,
     /// The learner's exercise attempts, per exercise.
     pub exercises: Vec<ExerciseTally>,
@@ -33,7 +35,7 @@ pub async fn report(core: &Core, who: Learner) -> Result<ProgressReport, CoreErr
         demos: store.demo_count(who.id).await.map_err(error::load)?,
         streak: streak(core, who).await?,
         reviews_due: store
-            .review_outlook(who.id, core.clock.now())
+            .review_outlook(who.id, Within::from_guild(who.guild), core.clock.now())
             .await
             .map_err(error::load)?
             .due_now,

@@ -91,7 +91,7 @@ pub async fn start<'a>(
             interaction,
             who.id,
             who.guild,
-            &lesson.id,
+            lesson.key(),
             &quiz.version,
             seed,
         )
@@ -161,7 +161,7 @@ pub async fn answer<'a>(
     let correct = c.id == q.answer;
     let (card, log) = super::spaced::seed(core.clock.now(), correct);
     let seed = Seed {
-        lesson_id: &at.lesson.id,
+        lesson: at.lesson.key(),
         card,
         log,
     };
@@ -216,14 +216,14 @@ pub async fn tick<'a>(
     };
     let attempt = core
         .store
-        .last_finished_attempt(who.id, &lesson.id)
+        .last_finished_attempt(who.id, lesson.key())
         .await
         .map_err(error::save)?;
     if !attempt.is_some_and(|a| a.version == quiz.version && mastered(quiz, &a, objective)) {
         return Err(Refusal::NotMastered.into());
     }
     core.store
-        .tick(interaction, who.id, &lesson.id, objective, true)
+        .tick(interaction, who.id, lesson.key(), objective, true)
         .await
         .map_err(error::save)?;
     Ok(MasteryTicked {
@@ -253,7 +253,7 @@ pub async fn tick_all<'a>(
     };
     let attempt = core
         .store
-        .last_finished_attempt(who.id, &lesson.id)
+        .last_finished_attempt(who.id, lesson.key())
         .await
         .map_err(error::save)?
         .filter(|a| a.version == quiz.version)
@@ -268,7 +268,7 @@ pub async fn tick_all<'a>(
     }
     let ids: Vec<String> = objectives.iter().map(|o| o.id.clone()).collect();
     core.store
-        .tick_many(interaction, who.id, &lesson.id, &ids)
+        .tick_many(interaction, who.id, lesson.key(), &ids)
         .await
         .map_err(error::save)?;
     Ok(MasteryTickedAll { lesson, objectives })
@@ -284,7 +284,7 @@ pub async fn stats<'a>(
     let (lesson, quiz) = lesson_and_quiz(core, lesson_id)?;
     let rows = core
         .store
-        .quiz_stats(guild, &lesson.id)
+        .quiz_stats(guild, lesson.key())
         .await
         .map_err(error::save)?;
     Ok(QuizStats { lesson, quiz, rows })
@@ -330,9 +330,12 @@ async fn checked<'a>(
         Some(attempt) if attempt.learner == who.id => attempt,
         _ => return Err(not_yours()),
     };
+    // The lesson of that id served here must be the one the attempt was
+    // made in: another server's lesson of the same id is not it.
     let lesson = core
         .catalog
         .lesson(&attempt.lesson_id)
+        .filter(|l| l.scope == attempt.scope)
         .ok_or(Refusal::UnknownButton)?;
     let quiz = lesson.quiz.as_ref().ok_or(Refusal::UnknownButton)?;
     if attempt.version != version || quiz.version != version {
@@ -382,7 +385,7 @@ async fn results<'a>(
         .map_err(error::save)?;
     let ticked = core
         .store
-        .ticked(who.id, &at.lesson.id)
+        .ticked(who.id, at.lesson.key())
         .await
         .map_err(error::save)?;
     Ok(QuizStep::Results { at, ticked })

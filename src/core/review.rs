@@ -11,13 +11,27 @@
 //! ([`super::spaced`]) decides the next due time from the rating; the time
 //! comes from the core's [`crate::clock::WallClock`].
 //!
+//! Cards are filed under their lesson's scope (see
+//! [`crate::content::scope`]). In a server, `/review` shows the cards of
+//! the built-in lessons and of that server's own; in direct messages (where
+//! the daily reminder sends the learner), all of them, each question drawn
+//! from the lessons its server serves now
+//! ([`super::packs::Packs::catalog_for`]). A card whose question is no
+//! longer served (removed from the quiz, its lesson removed, or its server's
+//! lessons not loadable now) is skipped with a log line, never shown from
+//! other content: a new version that keeps the question id keeps the card.
+//!
 //! A button carries (lesson, quiz version, question index, the card's reps,
-//! choice or rating). The version must be the quiz we serve now, or the
-//! question may have changed: a clear answer, nothing written. The reps must
+//! choice or rating), and the server for a card of a server's lesson. The
+//! version must be the quiz we serve now, or the question may have changed:
+//! a clear answer, nothing written. The reps must
 //! be the card's now, or an earlier click on the same drawn card already
 //! counted: the card is shown as it stands, nothing written. The choice
 //! order is a pure function of (learner, card, reps), so a click delivered
 //! again maps to the same choice on any instance.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -25,7 +39,7 @@ use super::error::{self, CoreError, Refusal};
 use super::request::Learner;
 use super::spaced;
 use super::Core;
-use crate::content::{Lesson, Question, Quiz};
+use crate::content::{Catalog, Question, Scope, Within};
 use crate::store::{Outlook, ReviewCard, ReviewWrite};
 
 /// How many due cards are read at once to find the first one that still
@@ -35,31 +49,31 @@ const DUE_WINDOW: i64 = 50;
 
 /// One step of a review session, to be shown.
 #[derive(Debug)]
-pub enum ReviewStep<'a> {
+pub enum ReviewStep {
     /// A due card's question, with `due` cards due in all (this one too).
     Card {
-        at: CardAt<'a>,
+        at: CardAt,
         due: usize,
         in_place: bool,
     },
     /// A wrong choice, rated Again: the misconception and the right answer.
     Wrong {
-        at: CardAt<'a>,
+        at: CardAt,
         picked: usize,
         next_due: DateTime<Utc>,
         now: DateTime<Utc>,
     },
     /// A right choice: how did it go?
-    Right { at: CardAt<'a> },
+    Right { at: CardAt },
     /// A rating saved.
     Rated {
-        at: CardAt<'a>,
+        at: CardAt,
         next_due: DateTime<Utc>,
         now: DateTime<Utc>,
     },
     /// The click was for a review that already counted: the card as it is.
     Counted {
-        at: CardAt<'a>,
+        at: CardAt,
         next_due: DateTime<Utc>,
         now: DateTime<Utc>,
     },
@@ -71,52 +85,64 @@ pub enum ReviewStep<'a> {
     },
 }
 
-/// A card and the question it stands for, as we serve it now.
+/// A card and the question it stands for, as its lesson's server (or the
+/// built-in lessons) serves it now. It owns what it shows: in direct
+/// messages the question comes from a server's catalog, not the request's.
 #[derive(Debug)]
-pub struct CardAt<'a> {
-    pub lesson: &'a Lesson,
-    pub quiz: &'a Quiz,
+pub struct CardAt {
+    /// The lesson's id and title, and the version of its quiz.
+    pub lesson_id: String,
+    pub lesson_title: String,
+    pub version: String,
     /// The question's index in the quiz.
     pub index: usize,
-    pub question: &'a Question,
+    pub question: Question,
+    /// The card; its `scope` is its lesson's.
     pub card: ReviewCard,
     /// The learner whose card it is (the shuffle depends on it).
     pub learner: u64,
 }
 
-impl CardAt<'_> {
+impl CardAt {
     /// The order the choices are drawn in for this card at this review.
     pub fn choice_order(&self) -> Vec<usize> {
         choice_order(
             self.learner,
-            &self.lesson.id,
+            &self.lesson_id,
             &self.question.id,
             self.card.card.reps,
             self.question.choices.len(),
         )
     }
+
+    /// The scope of the card's lesson.
+    pub fn scope(&self) -> Scope {
+        self.card.scope
+    }
 }
 
 /// `/review`, or "Next card": the oldest due card, or what is coming.
-pub async fn open<'a>(
-    core: &'a Core,
-    who: Learner,
-    in_place: bool,
-) -> Result<ReviewStep<'a>, CoreError> {
+pub async fn open(core: &Core, who: Learner, in_place: bool) -> Result<ReviewStep, CoreError> {
     let now = core.clock.now();
+    let within = Within::from_guild(who.guild);
     let cards = core
         .store
-        .due_cards(who.id, now, DUE_WINDOW)
+        .due_cards(who.id, within, now, DUE_WINDOW)
         .await
         .map_err(error::load)?;
-    let mut servable = cards
-        .into_iter()
-        .filter_map(|card| card_at(core, who, card))
-        .collect::<Vec<_>>();
+    let mut shelf = Shelf::new(core, who);
+    let mut servable = Vec::with_capacity(cards.len());
+    for card in cards {
+        let catalog = shelf.catalog(card.scope).await;
+        match catalog.and_then(|c| card_at(&c, who, card.clone())) {
+            Some(at) => servable.push(at),
+            None => skipped(who, &card),
+        }
+    }
     if servable.is_empty() {
         let outlook = core
             .store
-            .review_outlook(who.id, now)
+            .review_outlook(who.id, within, now)
             .await
             .map_err(error::load)?;
         return Ok(ReviewStep::Nothing {
@@ -133,14 +159,57 @@ pub async fn open<'a>(
     })
 }
 
+/// How many of the learner's due cards `/review` in direct messages would
+/// show now: those whose question the lessons of their scope still serve
+/// (read at most [`COUNT_WINDOW`]; any past it are counted unchecked). What
+/// a daily reminder counts, so that it never announces cards `/review`
+/// cannot show; cards skipped are logged.
+pub async fn due_count(core: &Core, learner: u64, stored: i64) -> Result<i64, CoreError> {
+    let now = core.clock.now();
+    let who = Learner {
+        id: learner,
+        guild: None,
+    };
+    let cards = core
+        .store
+        .due_cards(learner, Within::Everywhere, now, COUNT_WINDOW)
+        .await
+        .map_err(error::load)?;
+    let read = cards.len() as i64;
+    let mut shelf = Shelf::new(core, who);
+    let mut servable = 0;
+    for card in cards {
+        let catalog = shelf.catalog(card.scope).await;
+        if catalog.is_some_and(|c| card_at(&c, who, card.clone()).is_some()) {
+            servable += 1;
+        } else {
+            skipped(who, &card);
+        }
+    }
+    Ok(servable + (stored - read).max(0))
+}
+
+/// How many due cards [`due_count`] checks one by one.
+pub const COUNT_WINDOW: i64 = 200;
+
+fn skipped(who: Learner, card: &ReviewCard) {
+    tracing::info!(
+        learner = who.id,
+        scope = card.scope.to_db(),
+        lesson = %card.lesson_id,
+        question = %card.question_id,
+        "a due review card's question is not served now; skipped"
+    );
+}
+
 /// A click on a choice.
-pub async fn answer<'a>(
-    core: &'a Core,
+pub async fn answer(
+    core: &Core,
     who: Learner,
     interaction: u64,
     button: ReviewButton<'_>,
     choice: u8,
-) -> Result<ReviewStep<'a>, CoreError> {
+) -> Result<ReviewStep, CoreError> {
     let at = checked(core, who, &button).await?;
     let now = core.clock.now();
     if at.card.card.reps != button.reps {
@@ -157,12 +226,7 @@ pub async fn answer<'a>(
         // now is that they answered it right, which that rating requires.
         let recorded = core
             .store
-            .record_right_answer(
-                who.id,
-                &at.card.lesson_id,
-                &at.card.question_id,
-                button.reps,
-            )
+            .record_right_answer(who.id, at.card.lesson(), &at.card.question_id, button.reps)
             .await
             .map_err(error::save)?;
         if !recorded {
@@ -193,13 +257,13 @@ pub async fn answer<'a>(
 }
 
 /// A click on Hard, Good or Easy after a right choice.
-pub async fn rate<'a>(
-    core: &'a Core,
+pub async fn rate(
+    core: &Core,
     who: Learner,
     interaction: u64,
     button: ReviewButton<'_>,
     rating: u8,
-) -> Result<ReviewStep<'a>, CoreError> {
+) -> Result<ReviewStep, CoreError> {
     // Again is given by a wrong choice, never by a button.
     let rating = spaced::rating(rating)
         .filter(|r| *r != rs_fsrs::Rating::Again)
@@ -249,6 +313,8 @@ pub async fn rate<'a>(
 #[derive(Debug, Clone, Copy)]
 pub struct ReviewButton<'b> {
     pub lesson: &'b str,
+    /// The scope of the card's lesson (a server's, or built in).
+    pub scope: Scope,
     pub version: &'b str,
     pub question: u8,
     pub reps: i32,
@@ -263,15 +329,27 @@ fn stale(button: &ReviewButton<'_>) -> CoreError {
 }
 
 /// The card behind a button, checked against the quiz we serve now.
-async fn checked<'a>(
-    core: &'a Core,
+async fn checked(
+    core: &Core,
     who: Learner,
     button: &ReviewButton<'_>,
-) -> Result<CardAt<'a>, CoreError> {
+) -> Result<CardAt, CoreError> {
     let stale = || Refusal::StaleReview {
         lesson: button.lesson.to_string(),
     };
-    let lesson = core.catalog.lesson(button.lesson).ok_or_else(stale)?;
+    // Another server's card is not reviewed here (its button was drawn
+    // elsewhere, or forged).
+    if !Within::from_guild(who.guild).takes(button.scope) {
+        return Err(stale().into());
+    }
+    let catalog = Shelf::new(core, who)
+        .catalog(button.scope)
+        .await
+        .ok_or_else(stale)?;
+    let lesson = catalog
+        .lesson(button.lesson)
+        .filter(|l| l.scope == button.scope)
+        .ok_or_else(stale)?;
     let quiz = lesson
         .quiz
         .as_ref()
@@ -283,32 +361,33 @@ async fn checked<'a>(
         .ok_or_else(stale)?;
     let card = core
         .store
-        .review_card(who.id, &lesson.id, &question.id)
+        .review_card(who.id, lesson.key(), &question.id)
         .await
         .map_err(error::load)?
         // Gone (the learner deleted their data since): nothing to review.
         .ok_or_else(stale)?;
     Ok(CardAt {
-        lesson,
-        quiz,
+        lesson_id: lesson.id.clone(),
+        lesson_title: lesson.title.clone(),
+        version: quiz.version.clone(),
         index: usize::from(button.question),
-        question,
+        question: question.clone(),
         card,
         learner: who.id,
     })
 }
 
 /// Read the card again after a write that found it moved on or handled.
-async fn again<'a>(
-    core: &'a Core,
+async fn again(
+    core: &Core,
     who: Learner,
     button: &ReviewButton<'_>,
     now: DateTime<Utc>,
-) -> Result<ReviewStep<'a>, CoreError> {
+) -> Result<ReviewStep, CoreError> {
     Ok(counted(checked(core, who, button).await?, now))
 }
 
-fn counted(at: CardAt<'_>, now: DateTime<Utc>) -> ReviewStep<'_> {
+fn counted(at: CardAt, now: DateTime<Utc>) -> ReviewStep {
     ReviewStep::Counted {
         next_due: at.card.card.due,
         at,
@@ -316,21 +395,81 @@ fn counted(at: CardAt<'_>, now: DateTime<Utc>) -> ReviewStep<'_> {
     }
 }
 
-/// The card with the question it stands for, if we still serve it.
-fn card_at(core: &Core, who: Learner, card: ReviewCard) -> Option<CardAt<'_>> {
-    let lesson = core.catalog.lesson(&card.lesson_id)?;
+/// The card with the question it stands for, if `catalog` (the one of the
+/// card's scope) still serves it: the lesson of that id must be of the
+/// card's scope, not a built-in one of the same id.
+fn card_at(catalog: &Catalog, who: Learner, card: ReviewCard) -> Option<CardAt> {
+    let lesson = catalog
+        .lesson(&card.lesson_id)
+        .filter(|l| l.scope == card.scope)?;
     let quiz = lesson.quiz.as_ref()?;
     let (index, question) = quiz.question(&card.question_id)?;
     // A button holds the index in a u8.
     u8::try_from(index).ok()?;
     Some(CardAt {
-        lesson,
-        quiz,
+        lesson_id: lesson.id.clone(),
+        lesson_title: lesson.title.clone(),
+        version: quiz.version.clone(),
         index,
-        question,
+        question: question.clone(),
         card,
         learner: who.id,
     })
+}
+
+/// The catalogs cards are drawn from, each loaded once per request: the
+/// request's own (the built-in lessons, and in a server its lessons); in
+/// direct messages, each server's whose cards come up.
+struct Shelf<'a> {
+    core: &'a Core,
+    who: Learner,
+    servers: HashMap<u64, Option<Arc<Catalog>>>,
+}
+
+impl<'a> Shelf<'a> {
+    fn new(core: &'a Core, who: Learner) -> Self {
+        Shelf {
+            core,
+            who,
+            servers: HashMap::new(),
+        }
+    }
+
+    /// The catalog serving lessons of `scope` here, if any: `None` for a
+    /// server whose lessons cannot be loaded now (logged) or are off.
+    async fn catalog(&mut self, scope: Scope) -> Option<Arc<Catalog>> {
+        let guild = match scope {
+            Scope::BuiltIn => return Some(self.core.catalog.clone()),
+            // The request's catalog is this server's.
+            Scope::Server(guild) if self.who.guild == Some(guild) => {
+                return Some(self.core.catalog.clone())
+            }
+            // Another server's cards are drawn only outside any server,
+            // where the request's catalog is the built-in one.
+            Scope::Server(_) if self.who.guild.is_some() => return None,
+            Scope::Server(guild) => guild,
+        };
+        if let Some(loaded) = self.servers.get(&guild) {
+            return loaded.clone();
+        }
+        let core = self.core;
+        let loaded = match &core.packs {
+            Some(packs) => match packs.catalog_for(guild, &core.catalog, &core.store).await {
+                Ok(catalog) => catalog,
+                Err(e) => {
+                    tracing::warn!(
+                        guild,
+                        error = %e,
+                        "a server's lessons could not be loaded for a review"
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        self.servers.insert(guild, loaded.clone());
+        loaded
+    }
 }
 
 /// The choice order for one review of one card: a shuffle seeded by

@@ -5,7 +5,10 @@
 //! round ([`Reminders::round`]) claims a batch of due rows in one indexed
 //! statement (`FOR UPDATE SKIP LOCKED`, with a claim that expires; see
 //! [`crate::store::Store::claim_due_reminders`]), and for each:
-//! - a learner with cards due gets one direct message through Discord's REST
+//! - a learner with cards due (counted as `/review` in direct messages
+//!   would show them: each card checked against its lesson's current
+//!   content, a server's lesson against that server's, see
+//!   [`crate::core::review::due_count`]) gets one direct message through Discord's REST
 //!   API (open the DM channel, send), carrying a nonce made of the learner
 //!   and the local day, which Discord enforces: a send retried after a crash
 //!   (the claim expired and another instance took it) is still one message;
@@ -28,6 +31,7 @@ use serenity::http::{Http, HttpError};
 use crate::clock::WallClock;
 use crate::content::Catalog;
 use crate::core::remind::next_at;
+use crate::core::Core;
 use crate::store::{ClaimedReminder, Store, StoreError};
 
 /// How a reminder scheduler runs: these defaults, or the `REMINDER_*`
@@ -84,9 +88,15 @@ enum SendError {
 pub struct Reminders {
     pub store: Store,
     pub http: Arc<Http>,
+    /// The bot's words (the reminder's text).
     pub catalog: Arc<Catalog>,
     pub clock: Arc<dyn WallClock>,
     pub config: ReminderConfig,
+    /// The lessons due cards are checked against before they are counted:
+    /// the core's current content and, for a card of a server's lesson,
+    /// that server's lessons, as `/review` in direct messages draws them.
+    /// `None`: every due card counts as stored.
+    pub lessons: Option<Core>,
 }
 
 impl Reminders {
@@ -121,7 +131,23 @@ impl Reminders {
         // the round runs late (a day missed while down is not sent twice).
         let after = std::cmp::max(self.clock.now(), due.next_at);
         let next = next_at(after, at, tz);
-        let send = due.due_cards > 0 && due.last_day != Some(day);
+        // Only cards `/review` can show are announced: a card whose
+        // question its lesson (built in, or its server's) no longer has is
+        // skipped there, and so here.
+        let due_cards = match (&self.lessons, due.due_cards) {
+            (Some(core), stored) if stored > 0 => {
+                match crate::core::review::due_count(&core.pinned(), due.learner, stored).await {
+                    Ok(n) => n,
+                    Err(e) => {
+                        // Counted as stored: a reminder a day late is worse.
+                        tracing::warn!(error = %e, "could not check due cards' lessons");
+                        stored
+                    }
+                }
+            }
+            (_, stored) => stored,
+        };
+        let send = due_cards > 0 && due.last_day != Some(day);
         if !send {
             report.skipped += 1;
             self.store
@@ -132,7 +158,7 @@ impl Reminders {
         if pause {
             self.pace().await;
         }
-        match self.send(due, day).await {
+        match self.send(due, due_cards, day).await {
             Ok(()) => {
                 report.sent += 1;
                 self.store
@@ -151,9 +177,14 @@ impl Reminders {
         Ok(())
     }
 
-    async fn send(&self, due: &ClaimedReminder, day: chrono::NaiveDate) -> Result<(), SendError> {
+    async fn send(
+        &self,
+        due: &ClaimedReminder,
+        due_cards: i64,
+        day: chrono::NaiveDate,
+    ) -> Result<(), SendError> {
         let t = &self.catalog.review_texts;
-        let cards = crate::core::view::review::cards(t, due.due_cards);
+        let cards = crate::core::view::review::cards(t, due_cards);
         let text = t.remind_message.fill(&[("cards", &cards)]);
         let channel = UserId::new(due.learner.max(1))
             .create_dm_channel(&*self.http)

@@ -1,4 +1,5 @@
-//! Checklist marks: one row per (learner, lesson, objective).
+//! Checklist marks: one row per (learner, lesson, objective), the lesson
+//! named by its [`LessonKey`] (scope and id).
 //!
 //! A tick sets the state the button asked for rather than flipping it, so
 //! the same click twice lands once; and it records its interaction id in the
@@ -10,10 +11,12 @@
 use chrono::{DateTime, Utc};
 
 use super::{to_db, InteractionId, LearnerId, Store, StoreError};
+use crate::content::{LessonKey, Scope};
 
 /// One checklist mark as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mark {
+    pub scope: Scope,
     pub lesson_id: String,
     pub objective_id: String,
     pub ticked: bool,
@@ -37,11 +40,12 @@ impl Store {
         &self,
         interaction: InteractionId,
         learner: LearnerId,
-        lesson: &str,
+        lesson: LessonKey<'_>,
         objective: &str,
         ticked: bool,
     ) -> Result<Tick, StoreError> {
         let (interaction, learner) = (to_db(interaction), to_db(learner));
+        let (scope, lesson) = (lesson.scope.to_db(), lesson.id);
         self.run("saving a checklist mark", |mut conn| async move {
             // The learner row appears with their first mark. The SELECT at
             // the end sees the table as it was before this statement (its
@@ -58,9 +62,10 @@ impl Store {
                        ON CONFLICT (id) DO NOTHING
                    ),
                    mark AS (
-                       INSERT INTO checklist_marks (learner_id, lesson_id, objective_id, ticked)
-                       SELECT $2, $3, $4, $5 FROM handled
-                       ON CONFLICT (learner_id, lesson_id, objective_id)
+                       INSERT INTO checklist_marks (learner_id, scope, lesson_id, objective_id,
+                                                    ticked)
+                       SELECT $2, $6, $3, $4, $5 FROM handled
+                       ON CONFLICT (learner_id, scope, lesson_id, objective_id)
                        DO UPDATE SET ticked = EXCLUDED.ticked, updated_at = now()
                        WHERE checklist_marks.ticked IS DISTINCT FROM EXCLUDED.ticked
                    )
@@ -68,7 +73,7 @@ impl Store {
                        EXISTS (SELECT 1 FROM handled) AS "applied!",
                        ARRAY(
                            SELECT objective_id FROM checklist_marks
-                           WHERE learner_id = $2 AND lesson_id = $3 AND ticked
+                           WHERE learner_id = $2 AND scope = $6 AND lesson_id = $3 AND ticked
                              AND NOT (objective_id = $4 AND EXISTS (SELECT 1 FROM handled))
                            UNION
                            SELECT $4::text WHERE $5 AND EXISTS (SELECT 1 FROM handled)
@@ -78,7 +83,8 @@ impl Store {
                 learner,
                 lesson,
                 objective,
-                ticked
+                ticked,
+                scope
             )
             .fetch_one(&mut *conn)
             .await?;
@@ -98,10 +104,11 @@ impl Store {
         &self,
         interaction: InteractionId,
         learner: LearnerId,
-        lesson: &str,
+        lesson: LessonKey<'_>,
         objectives: &[String],
     ) -> Result<u64, StoreError> {
         let (interaction, learner) = (to_db(interaction), to_db(learner));
+        let (scope, lesson) = (lesson.scope.to_db(), lesson.id);
         self.run("saving checklist marks", |mut conn| async move {
             let done = sqlx::query!(
                 r#"WITH handled AS (
@@ -113,15 +120,16 @@ impl Store {
                        INSERT INTO learners (id) SELECT $2 FROM handled
                        ON CONFLICT (id) DO NOTHING
                    )
-                   INSERT INTO checklist_marks (learner_id, lesson_id, objective_id, ticked)
-                   SELECT $2, $3, o, TRUE FROM handled, unnest($4::text[]) AS o
-                   ON CONFLICT (learner_id, lesson_id, objective_id)
+                   INSERT INTO checklist_marks (learner_id, scope, lesson_id, objective_id, ticked)
+                   SELECT $2, $5, $3, o, TRUE FROM handled, unnest($4::text[]) AS o
+                   ON CONFLICT (learner_id, scope, lesson_id, objective_id)
                    DO UPDATE SET ticked = TRUE, updated_at = now()
                    WHERE NOT checklist_marks.ticked"#,
                 interaction,
                 learner,
                 lesson,
-                objectives
+                objectives,
+                scope
             )
             .execute(&mut *conn)
             .await?;
@@ -134,16 +142,18 @@ impl Store {
     pub async fn ticked(
         &self,
         learner: LearnerId,
-        lesson: &str,
+        lesson: LessonKey<'_>,
     ) -> Result<Vec<String>, StoreError> {
         let learner = to_db(learner);
+        let (scope, lesson) = (lesson.scope.to_db(), lesson.id);
         self.run("reading a checklist", |mut conn| async move {
             sqlx::query_scalar!(
                 "SELECT objective_id FROM checklist_marks
-                 WHERE learner_id = $1 AND lesson_id = $2 AND ticked
+                 WHERE learner_id = $1 AND scope = $3 AND lesson_id = $2 AND ticked
                  ORDER BY objective_id",
                 learner,
-                lesson
+                lesson,
+                scope
             )
             .fetch_all(&mut *conn)
             .await
@@ -151,19 +161,29 @@ impl Store {
         .await
     }
 
-    /// Every mark of a learner, in every lesson.
+    /// Every mark of a learner, in every lesson of every scope.
     pub async fn marks(&self, learner: LearnerId) -> Result<Vec<Mark>, StoreError> {
         let learner = to_db(learner);
-        self.run("reading checklist marks", |mut conn| async move {
-            sqlx::query_as!(
-                Mark,
-                "SELECT lesson_id, objective_id, ticked, updated_at FROM checklist_marks
-                 WHERE learner_id = $1 ORDER BY lesson_id, objective_id",
-                learner
-            )
-            .fetch_all(&mut *conn)
-            .await
-        })
-        .await
+        let rows = self
+            .run("reading checklist marks", |mut conn| async move {
+                sqlx::query!(
+                    "SELECT scope, lesson_id, objective_id, ticked, updated_at FROM checklist_marks
+                     WHERE learner_id = $1 ORDER BY scope, lesson_id, objective_id",
+                    learner
+                )
+                .fetch_all(&mut *conn)
+                .await
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Mark {
+                scope: Scope::from_db(r.scope),
+                lesson_id: r.lesson_id,
+                objective_id: r.objective_id,
+                ticked: r.ticked,
+                updated_at: r.updated_at,
+            })
+            .collect())
     }
 }

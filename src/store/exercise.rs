@@ -1,4 +1,5 @@
-//! Exercise attempts: every graded exercise a learner submitted.
+//! Exercise attempts: every graded exercise a learner submitted, filed
+//! under its lesson's [`LessonKey`] (scope and id).
 //!
 //! An attempt is written once its verdict is in, in one transaction that
 //! creates the learner's row if needed, inserts the attempt keyed by the
@@ -14,11 +15,12 @@ use chrono::{DateTime, Utc};
 use sqlx::Connection;
 
 use super::{lock_learner, to_db, InteractionId, LearnerId, Store, StoreError};
+use crate::content::{LessonKey, Scope};
 
 /// An attempt to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewAttempt<'a> {
-    pub lesson: &'a str,
+    pub lesson: LessonKey<'a>,
     pub exercise: &'a str,
     pub passed: bool,
     pub wall_ms: i32,
@@ -45,6 +47,7 @@ impl Tally {
 /// them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExerciseTally {
+    pub scope: Scope,
     pub lesson_id: String,
     pub exercise_id: String,
     pub tries: i64,
@@ -62,23 +65,25 @@ impl Store {
         attempt: &NewAttempt<'_>,
     ) -> Result<Tally, StoreError> {
         let (interaction, id) = (to_db(interaction), to_db(learner));
+        let (scope, lesson) = (attempt.lesson.scope.to_db(), attempt.lesson.id);
         self.run("saving an exercise attempt", |mut conn| async move {
             let mut tx = conn.begin().await?;
             lock_learner(&mut tx, learner).await?;
             sqlx::query!(
                 "INSERT INTO exercise_attempts
-                     (interaction_id, learner_id, lesson_id, exercise_id, passed, wall_ms, code,
-                      predicted_secs)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     (interaction_id, learner_id, scope, lesson_id, exercise_id, passed, wall_ms,
+                      code, predicted_secs)
+                 VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8)
                  ON CONFLICT (interaction_id) DO NOTHING",
                 interaction,
                 id,
-                attempt.lesson,
+                lesson,
                 attempt.exercise,
                 attempt.passed,
                 attempt.wall_ms,
                 attempt.code,
-                attempt.predicted_secs
+                attempt.predicted_secs,
+                scope
             )
             .execute(&mut *tx)
             .await?;
@@ -86,10 +91,12 @@ impl Store {
                 Tally,
                 r#"SELECT count(*) AS "tries!", count(*) FILTER (WHERE passed) AS "passes!"
                    FROM exercise_attempts
-                   WHERE learner_id = $1 AND lesson_id = $2 AND exercise_id = $3"#,
+                   WHERE learner_id = $1 AND scope = $4 AND lesson_id = $2
+                     AND exercise_id = $3"#,
                 id,
-                attempt.lesson,
-                attempt.exercise
+                lesson,
+                attempt.exercise,
+                scope
             )
             .fetch_one(&mut *tx)
             .await?;
@@ -104,44 +111,61 @@ impl Store {
     pub async fn exercise_tallies(
         &self,
         learner: LearnerId,
-        lesson: Option<&str>,
+        lesson: Option<LessonKey<'_>>,
     ) -> Result<Vec<ExerciseTally>, StoreError> {
         let learner = to_db(learner);
-        self.run("reading exercise attempts", |mut conn| async move {
-            sqlx::query_as!(
-                ExerciseTally,
-                r#"SELECT lesson_id, exercise_id, count(*) AS "tries!",
-                          count(*) FILTER (WHERE passed) AS "passes!",
-                          max(created_at) AS "newest!"
-                   FROM exercise_attempts
-                   WHERE learner_id = $1 AND ($2::text IS NULL OR lesson_id = $2)
-                   GROUP BY lesson_id, exercise_id
-                   ORDER BY lesson_id, exercise_id"#,
-                learner,
-                lesson
-            )
-            .fetch_all(&mut *conn)
-            .await
-        })
-        .await
+        let scope = lesson.map(|l| l.scope.to_db());
+        let lesson = lesson.map(|l| l.id);
+        let rows = self
+            .run("reading exercise attempts", |mut conn| async move {
+                sqlx::query!(
+                    r#"SELECT scope, lesson_id, exercise_id, count(*) AS "tries!",
+                              count(*) FILTER (WHERE passed) AS "passes!",
+                              max(created_at) AS "newest!"
+                       FROM exercise_attempts
+                       WHERE learner_id = $1
+                         AND ($2::text IS NULL OR (scope = $3 AND lesson_id = $2))
+                       GROUP BY scope, lesson_id, exercise_id
+                       ORDER BY scope, lesson_id, exercise_id"#,
+                    learner,
+                    lesson,
+                    scope
+                )
+                .fetch_all(&mut *conn)
+                .await
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ExerciseTally {
+                scope: Scope::from_db(r.scope),
+                lesson_id: r.lesson_id,
+                exercise_id: r.exercise_id,
+                tries: r.tries,
+                passes: r.passes,
+                newest: r.newest,
+            })
+            .collect())
     }
 
     /// The code the learner last submitted for an exercise, if any.
     pub async fn last_exercise_code(
         &self,
         learner: LearnerId,
-        lesson: &str,
+        lesson: LessonKey<'_>,
         exercise: &str,
     ) -> Result<Option<String>, StoreError> {
         let learner = to_db(learner);
+        let (scope, lesson) = (lesson.scope.to_db(), lesson.id);
         self.run("reading an exercise attempt", |mut conn| async move {
             sqlx::query_scalar!(
                 "SELECT code FROM exercise_attempts
-                 WHERE learner_id = $1 AND lesson_id = $2 AND exercise_id = $3
+                 WHERE learner_id = $1 AND scope = $4 AND lesson_id = $2 AND exercise_id = $3
                  ORDER BY created_at DESC, id DESC LIMIT 1",
                 learner,
                 lesson,
-                exercise
+                exercise,
+                scope
             )
             .fetch_optional(&mut *conn)
             .await

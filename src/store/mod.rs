@@ -51,10 +51,10 @@ pub use checklist::{Mark, Tick};
 pub use demo::{DemoClaim, DemoRun};
 pub use exercise::{ExerciseTally, NewAttempt, Tally};
 pub use handled::{InteractionId, HANDLED_KEEP, HANDLED_SWEEP_EVERY};
-pub use learners::LearnerData;
+pub use learners::{AuthorRole, Authored, LearnerData, FORMER_MEMBER};
 pub use pack::{
-    PackDraft, PackEntry, PackSource, PackVersion, Published, ServedSource,
-    CHANNEL as PACKS_CHANNEL,
+    PackDraft, PackEntry, PackSource, PackVersion, PublishCaps, Published, ServedSource,
+    CHANNEL as PACKS_CHANNEL, DRAFT_KEEP_SECS,
 };
 pub use quiz::{Answered, Attempt, AttemptSummary, QuestionStats, Recorded};
 pub use remind::{ClaimedReminder, Reminder};

@@ -14,6 +14,13 @@
 //! Publish is idempotent: a second Publish of the same draft (a click
 //! delivered twice, to one instance or two) finds it published and changes
 //! nothing.
+//!
+//! Stored history is capped: in the same transaction, Publish deletes the
+//! published versions of each lesson it publishes past the newest
+//! `PACK_MAX_VERSIONS` (never the one served), and the uploads left with no
+//! version. Drafts never published are deleted once an hour old, by the
+//! next upload in their server and by every instance's periodic check
+//! ([`Store::expire_pack_drafts`]).
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -88,9 +95,21 @@ pub struct PackVersion {
     pub current: bool,
 }
 
-/// Drafts older than this are deleted with the next upload in their server:
-/// the preview's buttons die with the interaction token after 15 minutes.
-const DRAFT_KEEP_SECS: f64 = 3600.0;
+/// Drafts older than this are deleted (with the next upload in their
+/// server, and by [`Store::expire_pack_drafts`]): the preview's buttons die
+/// with the interaction token after 15 minutes.
+pub const DRAFT_KEEP_SECS: f64 = 3600.0;
+
+/// What a server may hold once a draft is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublishCaps {
+    /// Lessons it serves (`PACK_LESSONS_MAX`).
+    pub lessons: usize,
+    /// Bytes of the sources it serves (`PACK_SERVER_MAX_BYTES`).
+    pub bytes: u64,
+    /// Published versions kept of each lesson (`PACK_MAX_VERSIONS`).
+    pub versions: usize,
+}
 
 impl Store {
     /// The role whose members may author lessons in `guild`, if one is set.
@@ -204,10 +223,15 @@ impl Store {
         guild: u64,
         upload: i64,
         published_by: u64,
-        max_lessons: usize,
-        max_bytes: u64,
+        caps: PublishCaps,
     ) -> Result<Published, StoreError> {
         let (guild, by) = (to_db(guild), to_db(published_by));
+        let PublishCaps {
+            lessons: max_lessons,
+            bytes: max_bytes,
+            versions: keep,
+        } = caps;
+        let keep = i64::try_from(keep).unwrap_or(i64::MAX);
         self.run("publishing lessons", |mut conn| async move {
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             lock_guild(&mut tx, guild).await?;
@@ -292,6 +316,44 @@ impl Store {
             )
             .execute(&mut *tx)
             .await?;
+            // The cap on history: published versions of these lessons past
+            // the newest `keep`, never the one served; then the uploads
+            // left with no version.
+            let pruned = sqlx::query!(
+                "DELETE FROM lesson_pack_versions v
+                 USING (
+                     SELECT w.lesson_id, w.version,
+                            row_number() OVER (PARTITION BY w.lesson_id
+                                               ORDER BY w.version DESC) AS rank
+                     FROM lesson_pack_versions w JOIN pack_uploads u ON u.id = w.upload_id
+                     WHERE w.guild_id = $1 AND u.published_at IS NOT NULL
+                       AND w.lesson_id IN (SELECT lesson_id FROM lesson_pack_versions
+                                           WHERE upload_id = $2)
+                 ) ranked
+                 WHERE v.guild_id = $1 AND v.lesson_id = ranked.lesson_id
+                   AND v.version = ranked.version AND ranked.rank > $3
+                   AND NOT EXISTS (SELECT 1 FROM lesson_packs p
+                                   WHERE (p.guild_id, p.lesson_id, p.version)
+                                       = (v.guild_id, v.lesson_id, v.version))",
+                guild,
+                upload,
+                keep
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if pruned > 0 {
+                sqlx::query!(
+                    "DELETE FROM pack_uploads u
+                     WHERE u.guild_id = $1 AND u.published_at IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM lesson_pack_versions v
+                                       WHERE v.upload_id = u.id)",
+                    guild
+                )
+                .execute(&mut *tx)
+                .await?;
+                tracing::info!(guild, pruned, keep, "deleted lesson versions past the cap");
+            }
             let generation = bump(&mut tx, guild).await?;
             tx.commit().await?;
             Ok(Published::Done {
@@ -519,6 +581,24 @@ impl Store {
                     })
                     .collect(),
             ))
+        })
+        .await
+    }
+
+    /// Deletes every server's drafts that were never published and are older
+    /// than [`DRAFT_KEEP_SECS`]; how many. Drafts serve nobody, so no
+    /// generation changes.
+    pub async fn expire_pack_drafts(&self) -> Result<u64, StoreError> {
+        self.run("deleting old drafts", |mut conn| async move {
+            let done = sqlx::query!(
+                "DELETE FROM pack_uploads
+                 WHERE published_at IS NULL
+                   AND created_at < now() - make_interval(secs => $1)",
+                DRAFT_KEEP_SECS
+            )
+            .execute(&mut *conn)
+            .await?;
+            Ok(done.rows_affected())
         })
         .await
     }

@@ -1,7 +1,8 @@
 //! Quiz attempts and answers.
 //!
 //! An attempt remembers the quiz version it was drawn from and the seed of
-//! its shuffle; the database allows one open attempt per learner and lesson.
+//! its shuffle; the database allows one open attempt per learner and lesson
+//! (a lesson named by its scope and id, see [`crate::content::scope`]).
 //! What each write guarantees:
 //! - starting is one transaction, serialised per learner
 //!   ([`super::lock_learner`]) and keyed by its interaction id: two
@@ -20,12 +21,14 @@ use sqlx::Connection;
 use super::handled::first_time;
 use super::review::Seed;
 use super::{lock_learner, to_db, InteractionId, LearnerId, Store, StoreError};
+use crate::content::{LessonKey, Scope};
 
 /// A quiz attempt and the answers it holds so far.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {
     pub id: i64,
     pub learner: LearnerId,
+    pub scope: Scope,
     pub lesson_id: String,
     pub version: String,
     pub seed: i64,
@@ -54,6 +57,7 @@ pub struct Recorded {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttemptSummary {
     pub id: i64,
+    pub scope: Scope,
     pub lesson_id: String,
     pub started_at: DateTime<Utc>,
     pub finished: bool,
@@ -82,21 +86,24 @@ impl Store {
         interaction: InteractionId,
         learner: LearnerId,
         guild: Option<u64>,
-        lesson: &str,
+        lesson: LessonKey<'_>,
         version: &str,
         seed: i64,
     ) -> Result<Option<Attempt>, StoreError> {
         let id = to_db(learner);
         let guild = guild.map(to_db);
+        let (scope, lesson) = (lesson.scope.to_db(), lesson.id);
         let attempt_id = self
             .run("starting a quiz", |mut conn| async move {
                 let mut tx = conn.begin().await?;
                 if !first_time(&mut tx, interaction).await? {
                     let newest = sqlx::query_scalar!(
-                        "SELECT id FROM quiz_attempts WHERE learner_id = $1 AND lesson_id = $2
+                        "SELECT id FROM quiz_attempts
+                         WHERE learner_id = $1 AND scope = $3 AND lesson_id = $2
                          ORDER BY finished_at IS NULL DESC, started_at DESC, id DESC LIMIT 1",
                         id,
-                        lesson
+                        lesson,
+                        scope
                     )
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -106,9 +113,11 @@ impl Store {
                 lock_learner(&mut tx, learner).await?;
                 let open = sqlx::query!(
                     "SELECT id, quiz_version FROM quiz_attempts
-                     WHERE learner_id = $1 AND lesson_id = $2 AND finished_at IS NULL",
+                     WHERE learner_id = $1 AND scope = $3 AND lesson_id = $2
+                       AND finished_at IS NULL",
                     id,
-                    lesson
+                    lesson,
+                    scope
                 )
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -125,13 +134,15 @@ impl Store {
                             .await?;
                         }
                         sqlx::query_scalar!(
-                            "INSERT INTO quiz_attempts (learner_id, guild_id, lesson_id, quiz_version, seed)
-                             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                            "INSERT INTO quiz_attempts
+                                 (learner_id, guild_id, scope, lesson_id, quiz_version, seed)
+                             VALUES ($1, $2, $6, $3, $4, $5) RETURNING id",
                             id,
                             guild,
                             lesson,
                             version,
-                            seed
+                            seed,
+                            scope
                         )
                         .fetch_one(&mut *tx)
                         .await?
@@ -152,7 +163,7 @@ impl Store {
         let row = self
             .run("reading a quiz attempt", |mut conn| async move {
                 sqlx::query!(
-                    r#"SELECT learner_id, lesson_id, quiz_version, seed,
+                    r#"SELECT learner_id, scope, lesson_id, quiz_version, seed,
                               finished_at IS NOT NULL AS "finished!"
                        FROM quiz_attempts WHERE id = $1"#,
                     attempt
@@ -177,6 +188,7 @@ impl Store {
         Ok(Some(Attempt {
             id: attempt,
             learner: row.learner_id as u64,
+            scope: Scope::from_db(row.scope),
             lesson_id: row.lesson_id,
             version: row.quiz_version,
             seed: row.seed,
@@ -202,6 +214,7 @@ impl Store {
     ) -> Result<Option<Recorded>, StoreError> {
         let learner = to_db(learner);
         let (card, log) = (&seed.card, &seed.log);
+        let (scope, lesson) = (seed.lesson.scope.to_db(), seed.lesson.id);
         self.run("saving a quiz answer", |mut conn| async move {
             // The review card (and its first log entry) is written by the
             // same statement, only when this answer is the first.
@@ -216,18 +229,19 @@ impl Store {
                        RETURNING choice_id, correct
                    ),
                    card AS (
-                       INSERT INTO review_cards (learner_id, lesson_id, question_id, due,
+                       INSERT INTO review_cards (learner_id, scope, lesson_id, question_id, due,
                                                  stability, difficulty, elapsed_days,
                                                  scheduled_days, reps, lapses, state, last_review)
-                       SELECT $2, $6, $3, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM inserted
-                       ON CONFLICT (learner_id, lesson_id, question_id) DO NOTHING
+                       SELECT $2, $21, $6, $3, $7, $8, $9, $10, $11, $12, $13, $14, $15
+                       FROM inserted
+                       ON CONFLICT (learner_id, scope, lesson_id, question_id) DO NOTHING
                        RETURNING due
                    ),
                    logged AS (
-                       INSERT INTO review_log (learner_id, lesson_id, question_id, rating, state,
-                                               elapsed_days, scheduled_days, due, reviewed_at,
-                                               source)
-                       SELECT $2, $6, $3, $16, $17, $18, $19, due, $20, 'quiz' FROM card
+                       INSERT INTO review_log (learner_id, scope, lesson_id, question_id, rating,
+                                               state, elapsed_days, scheduled_days, due,
+                                               reviewed_at, source)
+                       SELECT $2, $21, $6, $3, $16, $17, $18, $19, due, $20, 'quiz' FROM card
                    )
                    SELECT choice_id AS "choice_id!", correct AS "correct!", true AS "first!"
                    FROM inserted
@@ -240,7 +254,7 @@ impl Store {
                 question,
                 choice,
                 correct,
-                seed.lesson_id,
+                lesson,
                 card.due,
                 card.stability,
                 card.difficulty,
@@ -254,7 +268,8 @@ impl Store {
                 log.state,
                 log.elapsed_days,
                 log.scheduled_days,
-                log.reviewed_at
+                log.reviewed_at,
+                scope
             )
             .fetch_optional(&mut *conn)
             .await?;
@@ -298,18 +313,20 @@ impl Store {
     pub async fn last_finished_attempt(
         &self,
         learner: LearnerId,
-        lesson: &str,
+        lesson: LessonKey<'_>,
     ) -> Result<Option<Attempt>, StoreError> {
         let learner = to_db(learner);
+        let (scope, lesson) = (lesson.scope.to_db(), lesson.id);
         let id = self
             .run("reading quiz attempts", |mut conn| async move {
                 sqlx::query_scalar!(
                     "SELECT id FROM quiz_attempts
-                     WHERE learner_id = $1 AND lesson_id = $2
+                     WHERE learner_id = $1 AND scope = $3 AND lesson_id = $2
                        AND finished_at IS NOT NULL AND NOT abandoned
                      ORDER BY finished_at DESC, id DESC LIMIT 1",
                     learner,
-                    lesson
+                    lesson,
+                    scope
                 )
                 .fetch_optional(&mut *conn)
                 .await
@@ -324,22 +341,35 @@ impl Store {
     /// A learner's quiz attempts, newest first, with their scores.
     pub async fn attempts(&self, learner: LearnerId) -> Result<Vec<AttemptSummary>, StoreError> {
         let learner = to_db(learner);
-        self.run("reading quiz attempts", |mut conn| async move {
-            sqlx::query_as!(
-                AttemptSummary,
-                r#"SELECT a.id AS "id!", a.lesson_id AS "lesson_id!", a.started_at AS "started_at!",
+        let rows = self
+            .run("reading quiz attempts", |mut conn| async move {
+                sqlx::query!(
+                    r#"SELECT a.id AS "id!", a.scope AS "scope!", a.lesson_id AS "lesson_id!",
+                          a.started_at AS "started_at!",
                           a.finished_at IS NOT NULL AND NOT a.abandoned AS "finished!",
                           count(q.question_id) AS "answered!",
                           count(q.question_id) FILTER (WHERE q.correct) AS "right!"
                    FROM quiz_attempts a LEFT JOIN quiz_answers q ON q.attempt_id = a.id
                    WHERE a.learner_id = $1
                    GROUP BY a.id ORDER BY a.started_at DESC, a.id DESC"#,
-                learner
-            )
-            .fetch_all(&mut *conn)
-            .await
-        })
-        .await
+                    learner
+                )
+                .fetch_all(&mut *conn)
+                .await
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AttemptSummary {
+                id: r.id,
+                scope: Scope::from_db(r.scope),
+                lesson_id: r.lesson_id,
+                started_at: r.started_at,
+                finished: r.finished,
+                answered: r.answered,
+                right: r.right,
+            })
+            .collect())
     }
 
     /// Per question of a lesson's quiz, in one server: how many answered,
@@ -347,16 +377,17 @@ impl Store {
     pub async fn quiz_stats(
         &self,
         guild: u64,
-        lesson: &str,
+        lesson: LessonKey<'_>,
     ) -> Result<Vec<QuestionStats>, StoreError> {
         let guild = to_db(guild);
+        let (scope, lesson) = (lesson.scope.to_db(), lesson.id);
         let rows = self
             .run("reading quiz statistics", |mut conn| async move {
                 sqlx::query!(
                     r#"WITH answers AS (
                            SELECT q.question_id, q.choice_id, q.correct
                            FROM quiz_answers q JOIN quiz_attempts a ON a.id = q.attempt_id
-                           WHERE a.guild_id = $1 AND a.lesson_id = $2
+                           WHERE a.guild_id = $1 AND a.scope = $3 AND a.lesson_id = $2
                        ),
                        wrong AS (
                            SELECT DISTINCT ON (question_id) question_id, choice_id, count(*) AS picks
@@ -373,7 +404,8 @@ impl Store {
                        GROUP BY a.question_id, w.choice_id
                        ORDER BY a.question_id"#,
                     guild,
-                    lesson
+                    lesson,
+                    scope
                 )
                 .fetch_all(&mut *conn)
                 .await
@@ -390,26 +422,28 @@ impl Store {
             .collect())
     }
 
-    /// Each lesson's best finished score for a learner: (lesson, right, answered).
+    /// Each lesson's best finished score for a learner: (lesson, right,
+    /// answered), each lesson of each scope.
     pub async fn best_scores(
         &self,
         learner: LearnerId,
-    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    ) -> Result<Vec<(Scope, String, i64, i64)>, StoreError> {
         let learner = to_db(learner);
         let rows = self
             .run("reading quiz scores", |mut conn| async move {
                 sqlx::query!(
-                    r#"SELECT DISTINCT ON (lesson_id)
-                              lesson_id AS "lesson_id!", right_count AS "right!", answered AS "answered!"
+                    r#"SELECT DISTINCT ON (scope, lesson_id)
+                              scope AS "scope!", lesson_id AS "lesson_id!",
+                              right_count AS "right!", answered AS "answered!"
                        FROM (
-                           SELECT a.lesson_id, a.id,
+                           SELECT a.scope, a.lesson_id, a.id,
                                   count(q.question_id) FILTER (WHERE q.correct) AS right_count,
                                   count(q.question_id) AS answered
                            FROM quiz_attempts a JOIN quiz_answers q ON q.attempt_id = a.id
                            WHERE a.learner_id = $1 AND a.finished_at IS NOT NULL AND NOT a.abandoned
                            GROUP BY a.id
                        ) scores
-                       ORDER BY lesson_id, right_count DESC, answered"#,
+                       ORDER BY scope, lesson_id, right_count DESC, answered"#,
                     learner
                 )
                 .fetch_all(&mut *conn)
@@ -418,7 +452,7 @@ impl Store {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|r| (r.lesson_id, r.right, r.answered))
+            .map(|r| (Scope::from_db(r.scope), r.lesson_id, r.right, r.answered))
             .collect())
     }
 }

@@ -1,6 +1,11 @@
 //! Review cards (spaced repetition) and their log, and the streaks computed
 //! from a learner's stored activity.
 //!
+//! A card is keyed by the learner, its lesson's [`LessonKey`] (scope and
+//! id) and the question; reads that list cards take a [`Within`]: in a
+//! server, the built-in lessons' cards and that server's, in direct
+//! messages all of them.
+//!
 //! The store keeps the scheduler's state ([`CardState`]) as plain columns
 //! and knows nothing of FSRS: the core computes each next state
 //! (`core::spaced`) and the store writes it. What each write guarantees:
@@ -24,6 +29,7 @@ use sqlx::Connection;
 
 use super::handled::first_time;
 use super::{to_db, InteractionId, LearnerId, Store, StoreError};
+use crate::content::{LessonKey, Scope, Within};
 
 /// A card's scheduling state, as the scheduler hands it over.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +50,7 @@ pub struct CardState {
 /// One of a learner's review cards: a quiz question they answered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewCard {
+    pub scope: Scope,
     pub lesson_id: String,
     pub question_id: String,
     pub card: CardState,
@@ -67,7 +74,7 @@ pub struct LogEntry {
 /// A card to create along with the first answer to a quiz question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Seed<'a> {
-    pub lesson_id: &'a str,
+    pub lesson: LessonKey<'a>,
     pub card: CardState,
     pub log: LogEntry,
 }
@@ -107,25 +114,39 @@ pub struct Streak {
     pub longest: i64,
 }
 
+impl ReviewCard {
+    /// The key of the card's lesson.
+    pub fn lesson(&self) -> LessonKey<'_> {
+        LessonKey::new(self.scope, &self.lesson_id)
+    }
+}
+
 impl Store {
-    /// The learner's cards due at `now`, oldest due first, at most `limit`.
+    /// The learner's cards due at `now` among those `within` takes in,
+    /// oldest due first, at most `limit`.
     pub async fn due_cards(
         &self,
         learner: LearnerId,
+        within: Within,
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<ReviewCard>, StoreError> {
         let learner = to_db(learner);
+        let server = within.to_db();
         let rows = self
             .run("reading due review cards", |mut conn| async move {
                 sqlx::query!(
-                    "SELECT lesson_id, question_id, due, stability, difficulty, elapsed_days,
-                            scheduled_days, reps, lapses, state, last_review, answered_at_reps
-                     FROM review_cards WHERE learner_id = $1 AND due <= $2
-                     ORDER BY due, lesson_id, question_id LIMIT $3",
+                    "SELECT scope, lesson_id, question_id, due, stability, difficulty,
+                            elapsed_days, scheduled_days, reps, lapses, state, last_review,
+                            answered_at_reps
+                     FROM review_cards
+                     WHERE learner_id = $1 AND due <= $2
+                       AND ($4::bigint IS NULL OR scope IN (0, $4))
+                     ORDER BY due, scope, lesson_id, question_id LIMIT $3",
                     learner,
                     now,
-                    limit
+                    limit,
+                    server
                 )
                 .fetch_all(&mut *conn)
                 .await
@@ -134,6 +155,7 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|r| ReviewCard {
+                scope: Scope::from_db(r.scope),
                 lesson_id: r.lesson_id,
                 question_id: r.question_id,
                 card: CardState {
@@ -156,26 +178,31 @@ impl Store {
     pub async fn review_card(
         &self,
         learner: LearnerId,
-        lesson: &str,
+        lesson: LessonKey<'_>,
         question: &str,
     ) -> Result<Option<ReviewCard>, StoreError> {
         let learner = to_db(learner);
+        let (scope, lesson) = (lesson.scope.to_db(), lesson.id);
         let row = self
             .run("reading a review card", |mut conn| async move {
                 sqlx::query!(
-                    "SELECT lesson_id, question_id, due, stability, difficulty, elapsed_days,
-                            scheduled_days, reps, lapses, state, last_review, answered_at_reps
+                    "SELECT scope, lesson_id, question_id, due, stability, difficulty,
+                            elapsed_days, scheduled_days, reps, lapses, state, last_review,
+                            answered_at_reps
                      FROM review_cards
-                     WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3",
+                     WHERE learner_id = $1 AND scope = $4 AND lesson_id = $2
+                       AND question_id = $3",
                     learner,
                     lesson,
-                    question
+                    question,
+                    scope
                 )
                 .fetch_optional(&mut *conn)
                 .await
             })
             .await?;
         Ok(row.map(|r| ReviewCard {
+            scope: Scope::from_db(r.scope),
             lesson_id: r.lesson_id,
             question_id: r.question_id,
             card: CardState {
@@ -201,19 +228,22 @@ impl Store {
     pub async fn record_right_answer(
         &self,
         learner: LearnerId,
-        lesson: &str,
+        lesson: LessonKey<'_>,
         question: &str,
         reps: i32,
     ) -> Result<bool, StoreError> {
         let learner = to_db(learner);
+        let (scope, lesson) = (lesson.scope.to_db(), lesson.id);
         self.run("recording a right review answer", |mut conn| async move {
             let done = sqlx::query!(
                 "UPDATE review_cards SET answered_at_reps = reps
-                 WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3 AND reps = $4",
+                 WHERE learner_id = $1 AND scope = $5 AND lesson_id = $2 AND question_id = $3
+                   AND reps = $4",
                 learner,
                 lesson,
                 question,
-                reps
+                reps,
+                scope
             )
             .execute(&mut *conn)
             .await?;
@@ -236,6 +266,7 @@ impl Store {
         log: &LogEntry,
     ) -> Result<ReviewWrite, StoreError> {
         let learner = to_db(learner);
+        let scope = card.scope.to_db();
         self.run("saving a review", |mut conn| async move {
             let mut tx = conn.begin().await?;
             if !first_time(&mut tx, interaction).await? {
@@ -248,8 +279,8 @@ impl Store {
                  SET due = $5, stability = $6, difficulty = $7, elapsed_days = $8,
                      scheduled_days = $9, reps = $10, lapses = $11, state = $12,
                      last_review = $13, answered_at_reps = NULL
-                 WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3 AND reps = $4
-                   AND ($14::smallint = 1 OR answered_at_reps = $4)",
+                 WHERE learner_id = $1 AND scope = $15 AND lesson_id = $2 AND question_id = $3
+                   AND reps = $4 AND ($14::smallint = 1 OR answered_at_reps = $4)",
                 learner,
                 card.lesson_id,
                 card.question_id,
@@ -263,7 +294,8 @@ impl Store {
                 c.lapses,
                 c.state,
                 c.last_review,
-                log.rating
+                log.rating,
+                scope
             )
             .execute(&mut *tx)
             .await?;
@@ -274,9 +306,9 @@ impl Store {
                 return Ok(ReviewWrite::Moved);
             }
             sqlx::query!(
-                "INSERT INTO review_log (learner_id, lesson_id, question_id, rating, state,
+                "INSERT INTO review_log (learner_id, scope, lesson_id, question_id, rating, state,
                                          elapsed_days, scheduled_days, due, reviewed_at, source)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'review')",
+                 VALUES ($1, $10, $2, $3, $4, $5, $6, $7, $8, $9, 'review')",
                 learner,
                 card.lesson_id,
                 card.question_id,
@@ -285,7 +317,8 @@ impl Store {
                 log.elapsed_days,
                 log.scheduled_days,
                 c.due,
-                log.reviewed_at
+                log.reviewed_at,
+                scope
             )
             .execute(&mut *tx)
             .await?;
@@ -296,17 +329,22 @@ impl Store {
     }
 
     /// How many cards are due at `now`, when the next one after is due and
-    /// how many fall due with it, and how many cards the learner has.
+    /// how many fall due with it, and how many cards the learner has, among
+    /// the cards `within` takes in.
     pub async fn review_outlook(
         &self,
         learner: LearnerId,
+        within: Within,
         now: DateTime<Utc>,
     ) -> Result<Outlook, StoreError> {
         let learner = to_db(learner);
+        let server = within.to_db();
         self.run("reading review cards", |mut conn| async move {
             sqlx::query_as!(
                 Outlook,
-                r#"WITH mine AS (SELECT due FROM review_cards WHERE learner_id = $1),
+                r#"WITH mine AS (SELECT due FROM review_cards
+                                 WHERE learner_id = $1
+                                   AND ($3::bigint IS NULL OR scope IN (0, $3))),
                         next AS (SELECT min(due) AS at FROM mine WHERE due > $2)
                    SELECT count(*) FILTER (WHERE due <= $2) AS "due_now!",
                           (SELECT at FROM next) AS "next_due?",
@@ -316,7 +354,8 @@ impl Store {
                           count(*) AS "total!"
                    FROM mine"#,
                 learner,
-                now
+                now,
+                server
             )
             .fetch_one(&mut *conn)
             .await

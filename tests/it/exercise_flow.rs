@@ -580,7 +580,7 @@ async fn an_attempt_is_stored_once_a_pass_is_a_streak_day_and_forget_me_deletes_
     let store = Store::from_pool(pool.clone());
     let learner = 42;
     let attempt = |passed| NewAttempt {
-        lesson: "async",
+        lesson: tutorbot::content::LessonKey::built_in("async"),
         exercise: "gather",
         passed,
         wall_ms: 812,

@@ -681,6 +681,7 @@ async fn a_forged_review_rating_is_refused_and_a_real_one_saved_through_the_http
                 question: 0,
                 reps: 1,
                 rating,
+                scope: lesson.scope,
             },
         )
         .encode()

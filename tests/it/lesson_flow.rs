@@ -19,7 +19,14 @@ async fn a_tick_clicked_twice_counts_once(pool: PgPool) {
     let tick = button(&r, "⬜ 1");
     ask(&core, &ada.click(&tick)).await;
     ask(&core, &ada.click(&tick)).await;
-    assert_eq!(core.store.ticked(ada.id(), "async").await.unwrap().len(), 1);
+    assert_eq!(
+        core.store
+            .ticked(ada.id(), tutorbot::content::LessonKey::built_in("async"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[sqlx::test]
@@ -42,13 +49,13 @@ async fn a_click_on_someone_elses_message_shows_the_clicker_their_own_view_and_c
     );
     assert!(core
         .store
-        .ticked(ada.id(), "async")
+        .ticked(ada.id(), tutorbot::content::LessonKey::built_in("async"))
         .await
         .unwrap()
         .is_empty());
     assert!(core
         .store
-        .ticked(bob.id(), "async")
+        .ticked(bob.id(), tutorbot::content::LessonKey::built_in("async"))
         .await
         .unwrap()
         .is_empty());
@@ -121,7 +128,7 @@ async fn a_button_from_an_older_version_of_the_lesson_is_stale_and_offers_a_fres
     assert!(fresh.contains(&lesson.version));
     assert!(core
         .store
-        .ticked(ada.id(), "async")
+        .ticked(ada.id(), tutorbot::content::LessonKey::built_in("async"))
         .await
         .unwrap()
         .is_empty());
@@ -160,7 +167,7 @@ async fn progress_counts_ticks_per_lesson_with_the_date_of_the_last_change(pool:
         .tick(
             fixtures::snowflake(),
             ada.id(),
-            "async",
+            lesson.key(),
             &lesson.objectives[0].id,
             true,
         )
@@ -170,7 +177,7 @@ async fn progress_counts_ticks_per_lesson_with_the_date_of_the_last_change(pool:
         .tick(
             fixtures::snowflake(),
             ada.id(),
-            "async",
+            lesson.key(),
             &lesson.objectives[1].id,
             true,
         )
@@ -181,7 +188,7 @@ async fn progress_counts_ticks_per_lesson_with_the_date_of_the_last_change(pool:
         .tick(
             fixtures::snowflake(),
             ada.id(),
-            "async",
+            lesson.key(),
             "retired-objective",
             true,
         )
@@ -208,7 +215,13 @@ async fn forget_me_asks_first_then_deletes_everything(pool: PgPool) {
     let core = core(pool);
     let ada = Learner::new("ada");
     core.store
-        .tick(fixtures::snowflake(), ada.id(), "async", "a", true)
+        .tick(
+            fixtures::snowflake(),
+            ada.id(),
+            tutorbot::content::LessonKey::built_in("async"),
+            "a",
+            true,
+        )
         .await
         .unwrap();
     let (_, r) = ask(&core, &ada.command("my-data", vec![])).await;

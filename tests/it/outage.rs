@@ -67,7 +67,7 @@ async fn the_bot_rides_out_a_postgres_outage_and_recovers_without_a_restart(pool
 
     // Read back through the direct pool: exactly what was answered with success.
     let mut stored = Store::from_pool(pool)
-        .ticked(ada.id(), "async")
+        .ticked(ada.id(), tutorbot::content::LessonKey::built_in("async"))
         .await
         .unwrap();
     stored.sort();
@@ -136,7 +136,7 @@ async fn the_first_tick_after_every_pooled_connection_died_succeeds_first_time(p
     assert_eq!(answer.outcome, Outcome::Ok, "succeeds first time: {r:#}");
     assert_eq!(
         Store::from_pool(pool)
-            .ticked(ada.id(), "async")
+            .ticked(ada.id(), tutorbot::content::LessonKey::built_in("async"))
             .await
             .unwrap(),
         vec![lesson.objectives[0].id.clone()]
@@ -168,11 +168,29 @@ async fn a_tick_takes_one_round_trip_before_its_answer(pool: PgPool) {
         .expect("the connection returns to the pool");
     };
     // The first tick on a connection also prepares the statement.
-    store.tick(1, 7, "async", "a", true).await.unwrap();
+    store
+        .tick(
+            1,
+            7,
+            tutorbot::content::LessonKey::built_in("async"),
+            "a",
+            true,
+        )
+        .await
+        .unwrap();
     idle().await;
 
     let before = counter.count();
-    let tick = store.tick(2, 7, "async", "b", true).await.unwrap();
+    let tick = store
+        .tick(
+            2,
+            7,
+            tutorbot::content::LessonKey::built_in("async"),
+            "b",
+            true,
+        )
+        .await
+        .unwrap();
     // The runtime runs one task at a time and this one has not yielded
     // since the tick returned, so the pool's release check has not run yet.
     let answered = counter.count() - before;

@@ -715,6 +715,7 @@ async fn a_server_may_serve_only_so_many_lessons_and_bytes(pool: PgPool) {
             server_max: 5000,
             ..Default::default()
         },
+        ..PackSettings::default()
     });
     let core = support::core(pool.clone()).with_packs(small);
     let door = Door::start_limited(core, pool.clone(), ServeLimits::default(), |_| {}).await;
@@ -885,4 +886,517 @@ async fn an_uploaded_exercise_whose_solution_fails_in_the_lab_is_refused_with_it
     );
     assert!(button_ids(&edit).is_empty(), "no Publish: {edit}");
     assert_eq!(stored_rows(&pool).await, 0, "nothing stored");
+}
+
+// ── Progress scoped to each server's lessons (#15) ──
+
+/// `lesson_text`, with the quiz's question asked as `prompt`.
+fn server_lesson(id: &str, title: &str, prompt: &str) -> String {
+    lesson_text(id, title).replace("What does this lesson teach?", prompt)
+}
+
+/// Uploads `text` as `filename` in `guild` and presses Publish.
+async fn publish_in(door: &Door, guild: u64, filename: &str, text: String) {
+    let bytes = text.into_bytes();
+    let size = bytes.len() as u64;
+    let url = door.fake.host_attachment(filename, bytes);
+    let o = origin(&door.fake, TEACHER, guild);
+    let call = deliver(door, &upload(&o, filename, size, &url, MANAGE_GUILD)).await;
+    assert_eq!(call.callback_type(), Some(5), "{}", call.body);
+    let edit = door.fake.wait_original_edit(&o.token).await;
+    assert!(edit.succeeded(), "{}", edit.response);
+    let published = press(door, &o, "author:publish:").await;
+    let said = published.message()["content"].as_str().unwrap_or_default();
+    assert!(said.contains("Published"), "{said}");
+}
+
+/// A learner's command in `guild`, or in a DM with the bot when `None`.
+async fn command(
+    door: &Door,
+    learner: u64,
+    guild: Option<u64>,
+    name: &str,
+    options: Vec<Value>,
+) -> (Origin, RecordedCall) {
+    let o = match guild {
+        Some(guild) => origin(&door.fake, learner, guild),
+        None => Origin::dm(
+            door.fake.application_id(),
+            snowflake(),
+            interaction_token(),
+            learner,
+            CHANNEL,
+        ),
+    };
+    let call = deliver(door, &slash_command(&o, COMMAND_ID, name, options)).await;
+    (o, call)
+}
+
+/// Clicks the first button of the message `o` answered with whose id
+/// starts with `prefix`; the click's origin and answer.
+async fn click_first(door: &Door, o: &Origin, prefix: &str) -> (Origin, RecordedCall) {
+    let shown = door.fake.original_message(&o.token).expect("a message");
+    let id = button_ids(&shown)
+        .into_iter()
+        .find(|id| id.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} button in {shown}"));
+    let next = o.next();
+    let call = deliver(door, &button_click(&next, &id, shown)).await;
+    (next, call)
+}
+
+/// The learner's checklist of `lesson` in `guild`: the lesson's title and
+/// its tick buttons' ids (one ending in `:0` unticks a ticked objective).
+async fn checklist(door: &Door, learner: u64, guild: u64, lesson: &str) -> (String, Vec<String>) {
+    let (o, call) = command(
+        door,
+        learner,
+        Some(guild),
+        "lesson",
+        vec![opt_string("lesson", lesson)],
+    )
+    .await;
+    let title = call.message()["embeds"][0]["title"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (_, call) = click_first(door, &o, "chk:").await;
+    (title, support::id_with_prefix(call.message(), "tick:"))
+}
+
+/// The learner ticks the first objective of `lesson` in `guild`.
+async fn tick_first(door: &Door, learner: u64, guild: u64, lesson: &str) {
+    let (o, _) = command(
+        door,
+        learner,
+        Some(guild),
+        "lesson",
+        vec![opt_string("lesson", lesson)],
+    )
+    .await;
+    let (o, _) = click_first(door, &o, "chk:").await;
+    let (_, call) = click_first(door, &o, "tick:").await;
+    let ticks = support::id_with_prefix(call.message(), "tick:");
+    assert!(ticks[0].ends_with(":0"), "{ticks:?}");
+}
+
+/// The learner starts the quiz of `lesson` in `guild` and picks the first
+/// choice shown; the question's text, as shown.
+async fn answer_quiz(door: &Door, learner: u64, guild: u64, lesson: &str) -> String {
+    let (o, call) = command(
+        door,
+        learner,
+        Some(guild),
+        "quiz",
+        vec![opt_string("lesson", lesson)],
+    )
+    .await;
+    let asked = embed_text(call.message());
+    let (_, answered) = click_first(door, &o, "qa:").await;
+    // The feedback, in place of the question.
+    assert_eq!(answered.callback_type(), Some(7), "{}", answered.body);
+    asked
+}
+
+/// A message's content and embed descriptions, as one text.
+fn embed_text(message: &Value) -> String {
+    let mut out = message["content"].as_str().unwrap_or_default().to_string();
+    for e in message["embeds"].as_array().into_iter().flatten() {
+        out.push('\n');
+        out.push_str(e["title"].as_str().unwrap_or_default());
+        out.push('\n');
+        out.push_str(e["description"].as_str().unwrap_or_default());
+    }
+    out
+}
+
+/// The scopes of a learner's rows in a progress table.
+async fn scopes(pool: &PgPool, table: &str, learner: u64) -> Vec<i64> {
+    sqlx::query_scalar(&format!(
+        "SELECT DISTINCT scope FROM {table} WHERE learner_id = $1 ORDER BY scope"
+    ))
+    .bind(learner as i64)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test]
+async fn two_servers_lessons_of_one_id_keep_a_learners_progress_apart(pool: PgPool) {
+    let door = door(&pool).await;
+    let (a, b) = (GUILD, OTHER_GUILD);
+    publish_in(
+        &door,
+        a,
+        "intro.md",
+        server_lesson("intro", "Intro at A", "Asked in A?"),
+    )
+    .await;
+    publish_in(
+        &door,
+        b,
+        "intro.md",
+        server_lesson("intro", "Intro at B", "Asked in B?"),
+    )
+    .await;
+    let learner = snowflake();
+
+    // In A: an objective ticked and the quiz answered.
+    tick_first(&door, learner, a, "intro").await;
+    assert!(answer_quiz(&door, learner, a, "intro")
+        .await
+        .contains("Asked in A?"));
+    for table in [
+        "checklist_marks",
+        "quiz_attempts",
+        "review_cards",
+        "review_log",
+    ] {
+        assert_eq!(
+            scopes(&pool, table, learner).await,
+            vec![a as i64],
+            "{table}"
+        );
+    }
+
+    // In B, the same id is B's lesson: nothing ticked, its own quiz.
+    let (title, ticks) = checklist(&door, learner, b, "intro").await;
+    assert_eq!(title, "Intro at B");
+    assert!(ticks.iter().all(|t| t.ends_with(":1")), "{ticks:?}");
+    assert!(answer_quiz(&door, learner, b, "intro")
+        .await
+        .contains("Asked in B?"));
+
+    // /progress in B: B's lesson with nothing ticked, nothing of A's.
+    let (_, call) = command(&door, learner, Some(b), "progress", vec![]).await;
+    let shown = embed_text(call.message());
+    assert!(shown.contains("Intro at B"), "{shown}");
+    assert!(!shown.contains("Intro at A"), "{shown}");
+    assert!(shown.contains("0/2"), "{shown}");
+    // ... and in A, A's, with its tick.
+    let (_, call) = command(&door, learner, Some(a), "progress", vec![]).await;
+    let shown = embed_text(call.message());
+    assert!(
+        shown.contains("Intro at A") && shown.contains("1/2"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Intro at B"), "{shown}");
+
+    // /my-data (asked in B) lists both lessons, each with its server.
+    let (_, call) = command(&door, learner, Some(b), "my-data", vec![]).await;
+    let shown = embed_text(call.message());
+    assert!(
+        shown.contains(&format!(
+            "**Intro at B** (`intro`, a lesson of server `{b}`)"
+        )),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!(
+            "**`intro`** (a lesson of server `{a}`, not served here)"
+        )),
+        "{shown}"
+    );
+
+    // A new version of A's lesson with the same ids keeps the tick in A.
+    publish_in(
+        &door,
+        a,
+        "intro.md",
+        server_lesson("intro", "Intro at A, again", "Asked in A?"),
+    )
+    .await;
+    let (title, ticks) = checklist(&door, learner, a, "intro").await;
+    assert_eq!(title, "Intro at A, again");
+    assert!(
+        ticks[0].ends_with(":0") && ticks[1].ends_with(":1"),
+        "{ticks:?}"
+    );
+
+    // /forget-me deletes it all, in every server.
+    let (o, _) = command(&door, learner, Some(b), "forget-me", vec![]).await;
+    click_first(&door, &o, "fy:").await;
+    for table in [
+        "checklist_marks",
+        "quiz_attempts",
+        "review_cards",
+        "review_log",
+        "exercise_attempts",
+    ] {
+        assert!(
+            scopes(&pool, table, learner).await.is_empty(),
+            "{table} kept rows"
+        );
+    }
+}
+
+#[sqlx::test]
+async fn a_quiz_answered_in_a_servers_lesson_comes_back_for_review_and_in_its_reminder(
+    pool: PgPool,
+) {
+    use chrono::{Duration as Days, TimeZone, Utc};
+    use tutorbot::clock::ManualWallClock;
+    use tutorbot::schedule::{ReminderConfig, Reminders};
+
+    let clock = ManualWallClock::at(Utc.with_ymd_and_hms(2026, 3, 2, 6, 0, 0).unwrap());
+    let core = support::core(pool.clone())
+        .with_packs(packs())
+        .with_clock(clock.clone());
+    let door =
+        Door::start_limited(core.clone(), pool.clone(), ServeLimits::default(), |_| {}).await;
+    let (a, b) = (GUILD, OTHER_GUILD);
+    publish_in(
+        &door,
+        a,
+        "intro.md",
+        server_lesson("intro", "Intro at A", "Asked in A?"),
+    )
+    .await;
+    publish_in(
+        &door,
+        b,
+        "intro.md",
+        server_lesson("intro", "Intro at B", "Asked in B?"),
+    )
+    .await;
+    let learner = snowflake();
+    answer_quiz(&door, learner, a, "intro").await;
+    clock.advance(Days::days(30));
+
+    // In B, A's card is not B's to review.
+    let (_, call) = command(&door, learner, Some(b), "review", vec![]).await;
+    let shown = embed_text(call.message());
+    assert!(!shown.contains("Asked in A?"), "{shown}");
+    assert!(shown.contains("no review cards yet"), "{shown}");
+    // In A, and in a DM with the bot, it is A's question.
+    let (_, call) = command(&door, learner, Some(a), "review", vec![]).await;
+    assert!(embed_text(call.message()).contains("Asked in A?"));
+    let (dm, call) = command(&door, learner, None, "review", vec![]).await;
+    assert!(embed_text(call.message()).contains("Asked in A?"));
+    let answers = support::id_with_prefix(call.message(), "ra:");
+    assert!(
+        answers.iter().all(|id| id.ends_with(&format!(":{a}"))),
+        "{answers:?}"
+    );
+
+    // The daily reminder counts it.
+    let who = tutorbot::core::Learner {
+        id: learner,
+        guild: None,
+    };
+    tutorbot::core::remind::set(
+        &core,
+        who,
+        chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap(),
+        Some(chrono_tz::UTC),
+    )
+    .await
+    .unwrap();
+    let reminders = Reminders {
+        store: core.store.clone(),
+        http: Arc::new(door.fake.http("test-token")),
+        catalog: core.catalog.clone(),
+        clock: clock.clone(),
+        config: ReminderConfig {
+            pace: Duration::ZERO,
+            jitter: Duration::ZERO,
+            ..ReminderConfig::default()
+        },
+        lessons: Some(core.clone()),
+    };
+    clock.advance(Days::days(1));
+    assert_eq!(reminders.round().await.unwrap().sent, 1);
+    let dms = door.fake.dms();
+    assert_eq!(dms.len(), 1);
+    assert!(dms[0].content.contains("1 card to review"), "{dms:?}");
+
+    // Answered from the DM: the card is A's, and it moves on.
+    let (_, answered) = click_first(&door, &dm, "ra:").await;
+    assert!(embed_text(answered.message()).contains("Asked in A?"));
+    let (reps, pending): (i32, Option<i32>) = sqlx::query_as(
+        "SELECT reps, answered_at_reps FROM review_cards WHERE learner_id = $1 AND scope = $2",
+    )
+    .bind(learner as i64)
+    .bind(a as i64)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(reps > 1 || pending == Some(1), "reps {reps}, {pending:?}");
+
+    // A's new version drops the question: its card is skipped, never shown
+    // from other content, and no reminder announces it.
+    publish_in(
+        &door,
+        a,
+        "intro.md",
+        server_lesson("intro", "Intro at A", "Asked in A?")
+            .replace("id = \"what-it-teaches\"", "id = \"what-it-covers\""),
+    )
+    .await;
+    clock.advance(Days::days(30));
+    let (_, call) = command(&door, learner, None, "review", vec![]).await;
+    let shown = embed_text(call.message());
+    assert!(
+        !shown.contains("Asked in A?") && support::id_with_prefix(call.message(), "ra:").is_empty(),
+        "{shown}"
+    );
+    let report = reminders.round().await.unwrap();
+    assert_eq!((report.claimed, report.sent), (1, 0), "{report:?}");
+    assert_eq!(door.fake.dms().len(), 1);
+}
+
+// ── Teachers' data in /my-data and /forget-me (#15) ──
+
+#[sqlx::test]
+async fn a_teachers_data_is_shown_and_forgetting_them_keeps_the_servers_lessons(pool: PgPool) {
+    let door = door(&pool).await;
+    publish_in(
+        &door,
+        GUILD,
+        "course.md",
+        lesson_text("course", "Our course"),
+    )
+    .await;
+
+    let (_, call) = command(&door, TEACHER, Some(GUILD), "my-data", vec![]).await;
+    let shown = embed_text(call.message());
+    assert!(
+        shown.contains(&format!("`course` version 1, server `{GUILD}`: uploaded")),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("published") && shown.contains("made the served version"),
+        "{shown}"
+    );
+
+    let (o, _) = command(&door, TEACHER, Some(GUILD), "forget-me", vec![]).await;
+    let (_, done) = click_first(&door, &o, "fy:").await;
+    let said = done.message()["content"].as_str().unwrap_or_default();
+    assert!(said.contains("a former member"), "{said}");
+    let named: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM pack_uploads WHERE uploaded_by = $1 OR published_by = $1)
+              + (SELECT count(*) FROM lesson_packs WHERE published_by = $1)",
+    )
+    .bind(TEACHER as i64)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(named, 0);
+    let former: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pack_uploads WHERE uploaded_by = 0 AND published_by = 0",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(former, 1);
+
+    // The server still serves its lesson; its history names a former member.
+    let lesson = open_lesson(&door, snowflake(), GUILD, "course").await;
+    assert_eq!(lesson.message()["embeds"][0]["title"], "Our course");
+    let (_, call) = command(&door, TEACHER, Some(GUILD), "my-data", vec![]).await;
+    assert!(embed_text(call.message()).contains("I store nothing about you"));
+    let manager = origin(&door.fake, snowflake(), GUILD);
+    let history = deliver(
+        &door,
+        &author(
+            &manager,
+            "history",
+            vec![opt_string("lesson", "course")],
+            MANAGE_GUILD,
+        ),
+    )
+    .await;
+    let lines = embed_text(history.message());
+    assert!(lines.contains("uploaded by a former member"), "{lines}");
+}
+
+// ── A cap on stored history (#15) ──
+
+#[sqlx::test]
+async fn a_server_keeps_the_newest_versions_of_a_lesson_and_drafts_expire(pool: PgPool) {
+    let kept = Packs::new(PackSettings {
+        attachment_hosts: vec!["127.0.0.1".into()],
+        check_every: Duration::from_secs(3600),
+        versions_kept: 2,
+        ..PackSettings::default()
+    });
+    let core = support::core(pool.clone()).with_packs(kept);
+    let door = Door::start_limited(core, pool.clone(), ServeLimits::default(), |_| {}).await;
+    for n in 1..=4 {
+        publish_in(
+            &door,
+            GUILD,
+            "course.md",
+            lesson_text("course", &format!("Version {n}")),
+        )
+        .await;
+    }
+    let versions = || async {
+        sqlx::query_scalar::<_, i32>("SELECT version FROM lesson_pack_versions ORDER BY version")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(versions().await, vec![3, 4]);
+    let uploads: i64 = sqlx::query_scalar("SELECT count(*) FROM pack_uploads")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(uploads, 2, "uploads left with no version are deleted");
+
+    let o = origin(&door.fake, TEACHER, GUILD);
+    let history = deliver(
+        &door,
+        &author(
+            &o,
+            "history",
+            vec![opt_string("lesson", "course")],
+            MANAGE_GUILD,
+        ),
+    )
+    .await;
+    let lines = embed_text(history.message());
+    assert!(lines.contains("**4**: Version 4") && lines.contains("**3**: Version 3"));
+    assert!(!lines.contains("**2**:"), "{lines}");
+    assert!(
+        lines.contains("keeps the newest 2 published versions"),
+        "{lines}"
+    );
+    let gone = deliver(
+        &door,
+        &author(
+            &o.next(),
+            "rollback",
+            vec![opt_string("lesson", "course"), opt_integer("version", 1)],
+            MANAGE_GUILD,
+        ),
+    )
+    .await;
+    assert!(embed_text(gone.message()).contains("no published version 1"));
+
+    // A draft never published: not counted, and deleted once an hour old.
+    let (_, edit) = upload_file(
+        &door,
+        "course.md",
+        lesson_text("course", "Draft").into_bytes(),
+    )
+    .await;
+    assert_eq!(button_ids(&edit).len(), 2);
+    assert_eq!(versions().await, vec![3, 4, 5]);
+    let store = tutorbot::store::Store::from_pool(pool.clone());
+    assert_eq!(store.expire_pack_drafts().await.unwrap(), 0);
+    sqlx::query(
+        "UPDATE pack_uploads SET created_at = now() - interval '2 hours'
+         WHERE published_at IS NULL",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(store.expire_pack_drafts().await.unwrap(), 1);
+    assert_eq!(versions().await, vec![3, 4]);
+    let served: Vec<i32> = sqlx::query_scalar("SELECT version FROM lesson_packs")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(served, vec![4]);
 }

@@ -347,7 +347,10 @@ async fn the_tick_offer_appears_only_for_objectives_answered_all_right(pool: PgP
     assert_eq!(answer.outcome, Outcome::Ok);
     assert_eq!(
         core.store
-            .ticked(ada.id(), "python-setup")
+            .ticked(
+                ada.id(),
+                tutorbot::content::LessonKey::built_in("python-setup")
+            )
             .await
             .unwrap()
             .len(),
@@ -364,7 +367,10 @@ async fn the_tick_offer_appears_only_for_objectives_answered_all_right(pool: PgP
     assert_eq!(answer.outcome, Outcome::Refused);
     assert!(!core
         .store
-        .ticked(ada.id(), "python-setup")
+        .ticked(
+            ada.id(),
+            tutorbot::content::LessonKey::built_in("python-setup")
+        )
         .await
         .unwrap()
         .contains(&missed_objective));
@@ -391,7 +397,11 @@ async fn quiz_stats_count_each_question_over_several_learners_for_managers_only(
         .execute(&pool)
         .await
         .unwrap();
-    let stats = core.store.quiz_stats(77, "python-setup").await.unwrap();
+    let stats = core
+        .store
+        .quiz_stats(77, tutorbot::content::LessonKey::built_in("python-setup"))
+        .await
+        .unwrap();
     let first = stats
         .iter()
         .find(|s| s.question_id == quiz.questions[0].id)
@@ -408,7 +418,7 @@ async fn quiz_stats_count_each_question_over_several_learners_for_managers_only(
     );
     assert!(
         core.store
-            .quiz_stats(78, "python-setup")
+            .quiz_stats(78, tutorbot::content::LessonKey::built_in("python-setup"))
             .await
             .unwrap()
             .is_empty(),

@@ -40,6 +40,7 @@ fn scheduler(pool: &PgPool, fake: &FakeDiscord, clock: &Arc<ManualWallClock>) ->
         catalog: Arc::new(catalog()),
         clock: clock.clone(),
         config: config(),
+        lessons: None,
     }
 }
 
@@ -334,10 +335,14 @@ async fn two_processes_remind_every_due_learner_exactly_once_when_one_is_killed_
     .execute(&pool)
     .await
     .unwrap();
+    // A question `async` has: a process counts only the cards /review
+    // could show.
     sqlx::query(
         "INSERT INTO review_cards (learner_id, lesson_id, question_id, due, stability,
              difficulty, elapsed_days, scheduled_days, reps, lapses, state, last_review)
-         SELECT id, 'async', 'q1', '2000-01-01', 1, 5, 0, 1, 1, 0, 2, '2000-01-01' FROM learners",
+         SELECT id, 'async', 'call-without-await', '2000-01-01', 1, 5, 0, 1, 1, 0, 2,
+                '2000-01-01'
+         FROM learners",
     )
     .execute(&pool)
     .await

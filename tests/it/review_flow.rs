@@ -718,7 +718,7 @@ async fn the_store_refuses_a_rating_without_a_recorded_right_answer(pool: PgPool
     let store = tutorbot::store::Store::from_pool(pool.clone());
     let q = questions(&core)[0].id.clone();
     let card = store
-        .review_card(ada.id(), LESSON, &q)
+        .review_card(ada.id(), tutorbot::content::LessonKey::built_in(LESSON), &q)
         .await
         .unwrap()
         .unwrap();
@@ -747,11 +747,21 @@ async fn the_store_refuses_a_rating_without_a_recorded_right_answer(pool: PgPool
     // Recorded, one rating is taken; another for the same reps is not, and
     // an answer recorded for reps the card is not at is refused.
     assert!(store
-        .record_right_answer(ada.id(), LESSON, &q, reps)
+        .record_right_answer(
+            ada.id(),
+            tutorbot::content::LessonKey::built_in(LESSON),
+            &q,
+            reps
+        )
         .await
         .unwrap());
     assert!(!store
-        .record_right_answer(ada.id(), LESSON, &q, reps + 1)
+        .record_right_answer(
+            ada.id(),
+            tutorbot::content::LessonKey::built_in(LESSON),
+            &q,
+            reps + 1
+        )
         .await
         .unwrap());
     let write = store

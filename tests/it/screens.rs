@@ -423,12 +423,24 @@ async fn my_data_is_grouped_by_lesson_with_counts_and_the_newest_date(pool: PgPo
     let ada = Learner::new("ada");
     for o in ["a", "b", "c"] {
         core.store
-            .tick(fixtures::snowflake(), ada.id(), "async", o, true)
+            .tick(
+                fixtures::snowflake(),
+                ada.id(),
+                tutorbot::content::LessonKey::built_in("async"),
+                o,
+                true,
+            )
             .await
             .unwrap();
     }
     core.store
-        .tick(fixtures::snowflake(), ada.id(), "async", "b", false)
+        .tick(
+            fixtures::snowflake(),
+            ada.id(),
+            tutorbot::content::LessonKey::built_in("async"),
+            "b",
+            false,
+        )
         .await
         .unwrap();
     // An attempt with no answer: nothing to show.

@@ -4,11 +4,11 @@ use chrono::{DateTime, Utc};
 use serenity::all::{ButtonStyle, CreateEmbed, CreateInteractionResponse};
 
 use super::{button, id, notice, notice_with, truncate, COLOUR};
-use crate::content::Catalog;
+use crate::content::{Catalog, LessonKey, Scope};
 use crate::core::button::Action;
 use crate::core::limits;
 use crate::core::request::Learner;
-use crate::store::LearnerData;
+use crate::store::{AuthorRole, LearnerData};
 
 /// `/my-data`: everything stored about the learner, grouped by lesson (a
 /// line a kind of record, with its count and newest date), then what is not
@@ -16,7 +16,7 @@ use crate::store::LearnerData;
 /// stored are left out.
 pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInteractionResponse {
     let texts = &catalog.texts;
-    if !data.known {
+    if !data.known && data.authored.is_empty() {
         return notice(texts.my_data_nothing.as_str());
     }
     let since = data
@@ -30,6 +30,11 @@ pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInt
         out.push(String::new());
         out.push(group.heading);
         out.extend(group.lines);
+    }
+    if !data.authored.is_empty() {
+        out.push(String::new());
+        out.push(texts.my_data_authored_title.as_str().to_string());
+        out.extend(authored_lines(catalog, data));
     }
     out.push(String::new());
     if let Some(line) = demos_line(catalog, data) {
@@ -65,36 +70,53 @@ struct Group {
     lines: Vec<String>,
 }
 
-/// The lessons the learner has records in: the catalog's order first, then
-/// lessons no longer served (their records are still shown), by id. Each
-/// kind of record adds its line here.
+/// The lessons the learner has records in, each named by its scope and
+/// id: the catalog's order first, then lessons not served here (no longer
+/// served, or another server's: their records are still shown, each
+/// server's lessons named with the server), by scope and id. Each kind of
+/// record adds its line here.
 fn by_lesson(catalog: &Catalog, data: &LearnerData) -> Vec<Group> {
     let texts = &catalog.texts;
-    let mut ids: Vec<&str> = data
+    let mut keys: Vec<LessonKey<'_>> = data
         .marks
         .iter()
-        .map(|m| m.lesson_id.as_str())
-        .chain(data.attempts.iter().map(|a| a.lesson_id.as_str()))
-        .chain(data.exercises.iter().map(|e| e.lesson_id.as_str()))
+        .map(|m| LessonKey::new(m.scope, &m.lesson_id))
+        .chain(
+            data.attempts
+                .iter()
+                .map(|a| LessonKey::new(a.scope, &a.lesson_id)),
+        )
+        .chain(
+            data.exercises
+                .iter()
+                .map(|e| LessonKey::new(e.scope, &e.lesson_id)),
+        )
         .collect();
-    let order = |id: &str| {
-        let at = catalog.lessons().iter().position(|l| l.id == id);
-        (at.unwrap_or(usize::MAX), id.to_string())
-    };
-    ids.sort_by_key(|id| order(id));
-    ids.dedup();
-    ids.into_iter()
-        .map(|lesson| {
-            let heading = match catalog.lesson(lesson) {
-                Some(l) => texts
+    let served = |key: &LessonKey<'_>| catalog.lessons().iter().position(|l| l.key() == *key);
+    keys.sort_by_key(|key| (served(key).unwrap_or(usize::MAX), key.scope, key.id));
+    keys.dedup();
+    keys.into_iter()
+        .map(|key| {
+            let lesson = key.id;
+            let here = served(&key).map(|at| &catalog.lessons()[at]);
+            let heading = match (here, key.scope) {
+                (Some(l), Scope::BuiltIn) => texts
                     .my_data_lesson
                     .fill(&[("lesson", &lesson), ("title", &l.title)]),
-                None => texts.my_data_lesson_gone.fill(&[("lesson", &lesson)]),
+                (Some(l), Scope::Server(server)) => texts.my_data_pack_lesson.fill(&[
+                    ("lesson", &lesson),
+                    ("title", &l.title),
+                    ("server", &server),
+                ]),
+                (None, Scope::BuiltIn) => texts.my_data_lesson_gone.fill(&[("lesson", &lesson)]),
+                (None, Scope::Server(server)) => texts
+                    .my_data_pack_lesson_elsewhere
+                    .fill(&[("lesson", &lesson), ("server", &server)]),
             };
             let lines = [
-                marks_line(catalog, data, lesson),
-                attempts_line(catalog, data, lesson),
-                exercises_line(catalog, data, lesson),
+                marks_line(catalog, data, key),
+                attempts_line(catalog, data, key),
+                exercises_line(catalog, data, key),
             ]
             .into_iter()
             .flatten()
@@ -110,12 +132,12 @@ fn date(t: DateTime<Utc>) -> String {
 }
 
 /// "Checklist: 5 ticked, 1 unticked · newest 2026-11-26 14:03 UTC".
-fn marks_line(catalog: &Catalog, data: &LearnerData, lesson: &str) -> Option<String> {
+fn marks_line(catalog: &Catalog, data: &LearnerData, lesson: LessonKey<'_>) -> Option<String> {
     let texts = &catalog.texts;
     let marks: Vec<_> = data
         .marks
         .iter()
-        .filter(|m| m.lesson_id == lesson)
+        .filter(|m| LessonKey::new(m.scope, &m.lesson_id) == lesson)
         .collect();
     let newest = marks.iter().map(|m| m.updated_at).max()?;
     let ticked = marks.iter().filter(|m| m.ticked).count();
@@ -137,12 +159,12 @@ fn marks_line(catalog: &Catalog, data: &LearnerData, lesson: &str) -> Option<Str
 
 /// "Quiz: 2 attempts, best 7 of 7 · newest …"; attempts with no answer
 /// are left out, as there is nothing in them to show.
-fn attempts_line(catalog: &Catalog, data: &LearnerData, lesson: &str) -> Option<String> {
+fn attempts_line(catalog: &Catalog, data: &LearnerData, lesson: LessonKey<'_>) -> Option<String> {
     let texts = &catalog.texts;
     let attempts: Vec<_> = data
         .attempts
         .iter()
-        .filter(|a| a.lesson_id == lesson && a.answered > 0)
+        .filter(|a| LessonKey::new(a.scope, &a.lesson_id) == lesson && a.answered > 0)
         .collect();
     let newest = attempts.iter().map(|a| a.started_at).max()?;
     let best = attempts.iter().max_by_key(|a| (a.right, a.answered))?;
@@ -159,12 +181,12 @@ fn attempts_line(catalog: &Catalog, data: &LearnerData, lesson: &str) -> Option<
 }
 
 /// "🧪 Exercises: `gather` 2 tried, 1 passed, … · newest …" (never the code).
-fn exercises_line(catalog: &Catalog, data: &LearnerData, lesson: &str) -> Option<String> {
+fn exercises_line(catalog: &Catalog, data: &LearnerData, lesson: LessonKey<'_>) -> Option<String> {
     let t = &catalog.lab_texts;
     let mine: Vec<_> = data
         .exercises
         .iter()
-        .filter(|e| e.lesson_id == lesson)
+        .filter(|e| LessonKey::new(e.scope, &e.lesson_id) == lesson)
         .collect();
     let newest = mine.iter().map(|e| e.newest).max()?;
     let items = mine
@@ -182,6 +204,42 @@ fn exercises_line(catalog: &Catalog, data: &LearnerData, lesson: &str) -> Option
         t.my_data_exercise_lesson
             .fill(&[("exercises", &items), ("date", &date(newest))]),
     )
+}
+
+/// One line a stored version of a server's lesson that names the person:
+/// "`intro` version 2, server `…`: uploaded …, published …".
+fn authored_lines(catalog: &Catalog, data: &LearnerData) -> Vec<String> {
+    let texts = &catalog.texts;
+    let mut lines: Vec<String> = Vec::new();
+    let mut current: Option<(Scope, &str, i32)> = None;
+    let mut roles: Vec<String> = Vec::new();
+    let mut flush = |current: Option<(Scope, &str, i32)>, roles: &mut Vec<String>| {
+        if let Some((scope, lesson, version)) = current {
+            lines.push(texts.my_data_authored_line.fill(&[
+                ("lesson", &lesson),
+                ("version", &version),
+                ("server", &scope.guild().unwrap_or_default()),
+                ("roles", &roles.join(", ")),
+            ]));
+        }
+        roles.clear();
+    };
+    // The store orders them by server, lesson, version and role.
+    for a in &data.authored {
+        let key = (a.scope, a.lesson_id.as_str(), a.version);
+        if current != Some(key) {
+            flush(current, &mut roles);
+            current = Some(key);
+        }
+        let role = match a.role {
+            AuthorRole::Uploaded => &texts.my_data_role_uploaded,
+            AuthorRole::Published => &texts.my_data_role_published,
+            AuthorRole::Served => &texts.my_data_role_served,
+        };
+        roles.push(role.fill(&[("date", &date(a.at))]));
+    }
+    flush(current, &mut roles);
+    lines
 }
 
 /// "Demos: 3 runs (gather ×2, blocking ×1) · newest …".

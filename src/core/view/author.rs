@@ -51,6 +51,16 @@ pub fn refusal(t: &AuthorTexts, why: &AuthorRefusal) -> String {
     }
 }
 
+/// Who uploaded a version: a mention (which pings no one: allowed mentions
+/// are none), or "a former member" once they used `/forget-me`.
+fn uploader(t: &AuthorTexts, by: u64) -> String {
+    if by == crate::store::FORMER_MEMBER {
+        t.author_former_member.to_string()
+    } else {
+        format!("<@{by}>")
+    }
+}
+
 /// Typed text shown inside backticks: cut, with no backtick to break out.
 fn code_safe(text: &str, max: usize) -> String {
     truncate(&text.trim().replace('`', "'"), max)
@@ -76,8 +86,12 @@ pub fn outcome(catalog: &Catalog, outcome: &AuthorOutcome) -> CreateInteractionR
                 .collect();
             embed_notice(t.author_list_title.as_str(), &lines)
         }
-        AuthorOutcome::History { lesson, versions } => {
-            let lines: Vec<String> = versions
+        AuthorOutcome::History {
+            lesson,
+            versions,
+            kept,
+        } => {
+            let mut lines: Vec<String> = versions
                 .iter()
                 .map(|v| {
                     let state = if v.current {
@@ -90,12 +104,14 @@ pub fn outcome(catalog: &Catalog, outcome: &AuthorOutcome) -> CreateInteractionR
                     t.author_history_line.fill(&[
                         ("version", &v.version),
                         ("title", &v.title),
-                        ("by", &format!("<@{}>", v.uploaded_by)),
+                        ("by", &uploader(t, v.uploaded_by)),
                         ("when", &relative(v.created_at)),
                         ("state", &state),
                     ])
                 })
                 .collect();
+            lines.push(String::new());
+            lines.push(t.author_history_kept.fill(&[("kept", kept)]));
             embed_notice(&t.author_history_title.fill(&[("lesson", lesson)]), &lines)
         }
         AuthorOutcome::RolledBack { lesson, version } => notice(

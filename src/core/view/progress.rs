@@ -1,5 +1,10 @@
 //! `/progress` and `/help`: where the learner is, and what they can do,
 //! each with a button to go on (open a lesson, continue it, take its quiz).
+//!
+//! `/progress` lists the lessons served where it is asked (the built-in
+//! ones, and in a server that server's), and matches the learner's records
+//! to each by its scope as well as its id: what they did in another
+//! server's lesson of the same id is neither counted nor shown here.
 
 use serenity::all::{ButtonStyle, CreateActionRow, CreateEmbed, CreateInteractionResponse};
 
@@ -26,7 +31,7 @@ pub fn progress(
         let mine: Vec<&Mark> = report
             .marks
             .iter()
-            .filter(|m| m.lesson_id == lesson.id)
+            .filter(|m| m.scope == lesson.scope && m.lesson_id == lesson.id)
             .collect();
         let is_ticked = |o: &str| mine.iter().any(|m| m.ticked && m.objective_id == o);
         let done = lesson
@@ -41,8 +46,12 @@ pub fn progress(
                 .fill(&[("date", &t.format("%Y-%m-%d"))]),
             None => texts.progress_not_started.as_str().to_string(),
         };
-        let quiz = match report.scores.iter().find(|(l, _, _)| *l == lesson.id) {
-            Some((_, right, answered)) => texts
+        let quiz = match report
+            .scores
+            .iter()
+            .find(|(s, l, _, _)| *s == lesson.scope && *l == lesson.id)
+        {
+            Some((_, _, right, answered)) => texts
                 .progress_quiz
                 .fill(&[("right", right), ("total", answered)]),
             None => texts.progress_no_quiz.as_str().to_string(),
@@ -116,10 +125,12 @@ fn exercises_passed(catalog: &Catalog, lesson: &Lesson, report: &ProgressReport)
         .exercises
         .iter()
         .filter(|e| {
-            report
-                .exercises
-                .iter()
-                .any(|t| t.lesson_id == lesson.id && t.exercise_id == e.id && t.passes > 0)
+            report.exercises.iter().any(|t| {
+                t.scope == lesson.scope
+                    && t.lesson_id == lesson.id
+                    && t.exercise_id == e.id
+                    && t.passes > 0
+            })
         })
         .count();
     catalog

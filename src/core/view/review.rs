@@ -29,7 +29,7 @@ pub fn step(catalog: &Catalog, who: Learner, step: &ReviewStep) -> CreateInterac
             next_due,
             now,
         } => {
-            let q = at.question;
+            let q = &at.question;
             let texts = &catalog.texts;
             let c = &q.choices[*picked];
             let lines = [
@@ -54,7 +54,7 @@ pub fn step(catalog: &Catalog, who: Learner, step: &ReviewStep) -> CreateInterac
             let lines = [
                 at.question.prompt.clone(),
                 String::new(),
-                lettered(catalog, at.question, &at.choice_order(), Some(None)),
+                lettered(catalog, &at.question, &at.choice_order(), Some(None)),
                 String::new(),
                 catalog.texts.quiz_right.as_str().to_string(),
                 catalog
@@ -102,7 +102,7 @@ fn embed(catalog: &Catalog, at: &CardAt, due: Option<usize>) -> CreateEmbed {
     let t = &catalog.review_texts;
     let mut e = CreateEmbed::new()
         .title(truncate(
-            &t.review_title.fill(&[("lesson", &at.lesson.title)]),
+            &t.review_title.fill(&[("lesson", &at.lesson_title)]),
             limits::EMBED_TITLE_MAX,
         ))
         .colour(COLOUR);
@@ -121,12 +121,13 @@ fn card(
     due: usize,
     in_place: bool,
 ) -> CreateInteractionResponse {
-    let q = at.question;
+    let q = &at.question;
     let order = at.choice_order();
     let row = letter_buttons(&order, |ci| {
         let answer = Action::ReviewAnswer {
-            lesson: at.lesson.id.clone(),
-            version: at.quiz.version.clone(),
+            lesson: at.lesson_id.clone(),
+            version: at.version.clone(),
+            scope: at.scope(),
             question: at.index as u8,
             reps: at.card.card.reps,
             choice: ci as u8,
@@ -144,8 +145,9 @@ fn right(catalog: &Catalog, who: Learner, at: &CardAt) -> CreateInteractionRespo
     let t = &catalog.review_texts;
     let rate = |rating: u8, label: &str, style| {
         let action = Action::ReviewRate {
-            lesson: at.lesson.id.clone(),
-            version: at.quiz.version.clone(),
+            lesson: at.lesson_id.clone(),
+            version: at.version.clone(),
+            scope: at.scope(),
             question: at.index as u8,
             reps: at.card.card.reps,
             rating,
@@ -156,14 +158,14 @@ fn right(catalog: &Catalog, who: Learner, at: &CardAt) -> CreateInteractionRespo
     let text = format!(
         "{}\n\n{}\n\n{}",
         at.question.prompt,
-        lettered(catalog, at.question, &order, Some(None)),
+        lettered(catalog, &at.question, &order, Some(None)),
         t.review_right.as_str()
     );
     let embed = embed(catalog, at, None)
         .description(truncate(&text, limits::EMBED_DESCRIPTION_MAX))
         .colour(COLOUR_DONE);
     let rows = vec![
-        answered_buttons(at.question, &order, None),
+        answered_buttons(&at.question, &order, None),
         CreateActionRow::Buttons(vec![
             rate(2, t.button_hard.as_str(), ButtonStyle::Secondary),
             rate(3, t.button_good.as_str(), ButtonStyle::Primary),
@@ -187,7 +189,7 @@ fn answered(
         .description(truncate(&lines.join("\n"), limits::EMBED_DESCRIPTION_MAX))
         .colour(colour);
     let rows = vec![
-        answered_buttons(at.question, &at.choice_order(), picked),
+        answered_buttons(&at.question, &at.choice_order(), picked),
         CreateActionRow::Buttons(vec![button(
             id(who, Action::ReviewNext),
             t.button_next_card.as_str(),
