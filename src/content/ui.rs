@@ -121,6 +121,7 @@ texts! { Texts;
     my_data_title: [],
     my_data_nothing: [],
     my_data_intro: [id, since],
+    my_data_intro_author_only: [id],
     /// A lesson's heading, and one whose lesson is no longer served.
     my_data_lesson: [lesson, title],
     my_data_lesson_gone: [lesson],

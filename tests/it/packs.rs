@@ -1260,6 +1260,15 @@ async fn a_teachers_data_is_shown_and_forgetting_them_keeps_the_servers_lessons(
 
     let (_, call) = command(&door, TEACHER, Some(GUILD), "my-data", vec![]).await;
     let shown = embed_text(call.message());
+    // A teacher who never took a lesson has no first day: no blank date.
+    assert!(
+        shown.contains("You have not used a lesson yet") && !shown.contains("first seen"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("\n\n\n"),
+        "one blank line between parts: {shown:?}"
+    );
     assert!(
         shown.contains(&format!("`course` version 1, server `{GUILD}`: uploaded")),
         "{shown}"

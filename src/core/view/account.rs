@@ -19,13 +19,16 @@ pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInt
     if !data.known && data.authored.is_empty() {
         return notice(texts.my_data_nothing.as_str());
     }
-    let since = data
-        .since
-        .map(|t| t.format("%Y-%m-%d").to_string())
-        .unwrap_or_default();
-    let mut out = vec![texts
-        .my_data_intro
-        .fill(&[("id", &who.id), ("since", &since)])];
+    // Someone known only as a lesson's uploader has never used a lesson:
+    // there is no first day to name.
+    let intro = match data.since {
+        Some(since) => texts.my_data_intro.fill(&[
+            ("id", &who.id),
+            ("since", &since.format("%Y-%m-%d").to_string()),
+        ]),
+        None => texts.my_data_intro_author_only.fill(&[("id", &who.id)]),
+    };
+    let mut out = vec![intro];
     for group in by_lesson(catalog, data) {
         out.push(String::new());
         out.push(group.heading);
@@ -36,8 +39,9 @@ pub fn my_data(catalog: &Catalog, who: Learner, data: &LearnerData) -> CreateInt
         out.push(texts.my_data_authored_title.as_str().to_string());
         out.extend(authored_lines(catalog, data));
     }
-    out.push(String::new());
+    // The review cards' line brings its own blank line before it.
     if let Some(line) = demos_line(catalog, data) {
+        out.push(String::new());
         out.push(line);
     }
     let rt = &catalog.review_texts;
