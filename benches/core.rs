@@ -12,26 +12,7 @@ use sqlx::Connection;
 use tutorbot::core::{Core, Followup};
 use tutorbot::doors::wire::{self, ConsoleUser};
 use tutorbot::settings::Settings;
-
-struct Quiet;
-
-#[async_trait::async_trait]
-impl Followup for Quiet {
-    async fn edit_original(
-        &self,
-        _: &str,
-        _: serenity::all::EditInteractionResponse,
-    ) -> anyhow::Result<()> {
-        Ok(())
-    }
-    async fn send_followup(
-        &self,
-        _: &str,
-        _: serenity::all::CreateInteractionResponseFollowup,
-    ) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
+use tutorbot_testkit::followup::Discard;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -95,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let core: Core = tutorbot::app::start(&settings).await?;
-    let followup: Arc<dyn Followup> = Arc::new(Quiet);
+    let followup: Arc<dyn Followup> = Arc::new(Discard);
     let user = ConsoleUser::named("bench");
     let lesson = wire::command(
         &user,

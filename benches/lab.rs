@@ -35,6 +35,7 @@ use tutorbot::core::{Core, Followup};
 use tutorbot::doors::wire::{self, ConsoleUser};
 use tutorbot::lab::{Job, Lab, LabConfig, LabHandle, LabQueue, LabStatus, Sandbox};
 use tutorbot::settings::Settings;
+use tutorbot_testkit::followup::Discard;
 
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
@@ -186,27 +187,6 @@ async fn main() {
     }
 }
 
-/// Followups dropped: `/progress` has none.
-struct Quiet;
-
-#[async_trait::async_trait]
-impl Followup for Quiet {
-    async fn edit_original(
-        &self,
-        _: &str,
-        _: serenity::all::EditInteractionResponse,
-    ) -> anyhow::Result<()> {
-        Ok(())
-    }
-    async fn send_followup(
-        &self,
-        _: &str,
-        _: serenity::all::CreateInteractionResponseFollowup,
-    ) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
-
 /// `/progress` answered every 10 ms, `samples` times idle, then for as long
 /// as `spin` jobs of `while True: pass` keep the lab's `cores` slots full.
 async fn progress_with_spinners(
@@ -231,7 +211,7 @@ async fn progress_with_spinners(
     let core: Core = tutorbot::app::start(&settings)
         .await?
         .with_lab(LabHandle::fixed(LabStatus::On(queue.clone())));
-    let followup: Arc<dyn Followup> = Arc::new(Quiet);
+    let followup: Arc<dyn Followup> = Arc::new(Discard);
     let user = ConsoleUser::named("bench");
     let progress = wire::command(&user, "progress", vec![], 1)?;
     let answer = |core: Core, followup: Arc<dyn Followup>| {

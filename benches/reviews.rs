@@ -23,6 +23,7 @@ use tutorbot::core::{Core, Followup, Outcome};
 use tutorbot::doors::wire::{self, ConsoleUser};
 use tutorbot::schedule::{ReminderConfig, Reminders};
 use tutorbot::settings::Settings;
+use tutorbot_testkit::followup::Discard;
 
 /// Learners with a daily reminder.
 const LEARNERS: i64 = 100_000;
@@ -31,26 +32,6 @@ const BATCH: i64 = 100;
 /// Clicks timed per kind of review answer, after `WARMUP` untimed ones.
 const CLICKS: usize = 1000;
 const WARMUP: usize = 200;
-
-struct Quiet;
-
-#[async_trait::async_trait]
-impl Followup for Quiet {
-    async fn edit_original(
-        &self,
-        _: &str,
-        _: serenity::all::EditInteractionResponse,
-    ) -> anyhow::Result<()> {
-        Ok(())
-    }
-    async fn send_followup(
-        &self,
-        _: &str,
-        _: serenity::all::CreateInteractionResponseFollowup,
-    ) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
 
 fn pct(v: &[Duration], p: f64) -> Duration {
     let mut v = v.to_vec();
@@ -243,7 +224,7 @@ async fn main() -> anyhow::Result<()> {
     .bind(&question.id)
     .execute(&pool)
     .await?;
-    let followup: Arc<dyn Followup> = Arc::new(Quiet);
+    let followup: Arc<dyn Followup> = Arc::new(Discard);
     let mut interaction = 10u64;
     let mut click = |who: &ConsoleUser, id: &str| {
         interaction += 1;

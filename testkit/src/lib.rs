@@ -5,6 +5,7 @@
 //!   that drives the real serenity client and refuses what Discord refuses
 //!   (its limits come from `tutorbot::core::limits`).
 //! - [`fixtures`]: interaction payloads exactly as Discord sends them.
+//! - [`followup`]: [`followup::Discard`], a door that drops every later edit.
 //! - [`load`], [`process`], [`tcp_proxy`]: a load generator, `tutorbot http`
 //!   as a child process, and a TCP proxy that can cut Postgres off;
 //!   [`round_trips`] counts a client's round trips to Postgres on the wire.
@@ -15,6 +16,7 @@
 pub mod door;
 pub mod fake_discord;
 pub mod fixtures;
+pub mod followup;
 pub mod load;
 pub mod process;
 pub mod round_trips;
