@@ -77,3 +77,22 @@ fn with_on_config_error_wait_a_blank_token_waits_to_be_stopped_instead_of_exitin
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert!(rest.is_empty(), "more lines after the wait: {rest}");
 }
+
+/// The README's quick start is `cargo run -- console`. With a second binary
+/// (the lab's PID 1), `cargo run` refuses to guess which one to run unless
+/// the manifest names it: this guards the first command a newcomer types.
+#[test]
+fn cargo_run_in_the_quick_start_runs_the_bot_among_two_binaries() {
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .expect("the manifest");
+    let manifest: toml::Table = manifest.parse().expect("the manifest parses");
+    let package = manifest["package"].as_table().expect("[package]");
+    assert_eq!(
+        package.get("default-run").and_then(|v| v.as_str()),
+        Some("tutorbot"),
+        "`cargo run` must run the bot"
+    );
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("the README");
+    assert!(readme.contains("cargo run -- console"), "the quick start");
+}
